@@ -1,0 +1,19 @@
+// Unit and integration tests for the TypeScript packages (the Taro apps have their own jsdom configs).
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }]
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  rootDir: `<rootDir>/${name}`,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  ...extra,
+})
+
+module.exports = {
+  rootDir: __dirname,
+  projects: [
+    project('shared'),
+    project('server', { testTimeout: 30_000 }),
+  ],
+}

@@ -1,0 +1,2 @@
+// The simulators arrive with issue 3; see ../../shared/spec/channels.md §5 for their design.
+export {}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { firstIssueMessage } from '@yima/shared'
+import { Secret } from './secret'
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+
+/**
+ * Every environment variable yima reads. `.env.example` lists the same names; keep the two in step
+ * (a test checks it).
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Public base URL for links and QR codes; defaults to http://127.0.0.1:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** Unset → embedded PGlite under DATA_DIR/pg. */
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** PGlite is a single-process, main-thread database; production must opt in to it explicitly. */
+  ALLOW_EMBEDDED_DB_IN_PRODUCTION: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Trust X-Forwarded-* from a reverse proxy in front of yima. */
+  TRUST_PROXY: flag.default(false),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Directory of the built H5 app served at `/`. */
+  H5_DIST_DIR: z.string().min(1).optional(),
+  /** AES-256-GCM key for secrets stored in the database (channel keys, certificates). */
+  SECRETS_KEY: base64Key.optional(),
+  /** HMAC key for console and mini-program session tokens. */
+  SESSION_SECRET: z.string().min(32).optional(),
+})
+
+/** The variables that hold secrets: required in production, generated elsewhere. */
+export const SECRET_VARIABLES = ['SECRETS_KEY', 'SESSION_SECRET'] as const
+type SecretVariable = typeof SECRET_VARIABLES[number]
+
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as Array<keyof typeof EnvSchema.shape>
+
+export interface Config {
+  env: 'development' | 'test' | 'production'
+  host: string
+  port: number
+  publicUrl: string
+  database: { kind: 'postgres', url: Secret<string>, poolMax: number } | { kind: 'pglite', dataDir: string }
+  dataDir: string
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  trustProxy: boolean
+  bodyLimitBytes: number
+  shutdownTimeoutMs: number
+  outbox: { pollMs: number, batchSize: number }
+  h5DistDir: string
+  secretsKey: Secret<Buffer>
+  sessionSecret: Secret<string>
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+const repoRoot = path.resolve(__dirname, '../..')
+
+/**
+ * Parses the environment once. Production refuses to start without its secrets; development
+ * generates them once and keeps them in DATA_DIR so that encrypted data survives a restart; tests
+ * get fresh random ones. There is never a shared default secret.
+ */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${firstIssueMessage(parsed.error)}`)
+  const e = parsed.data
+  const dataDir = path.resolve(e.DATA_DIR)
+
+  if (e.NODE_ENV === 'production') {
+    const missing = SECRET_VARIABLES.filter((name) => e[name] === undefined)
+    if (missing.length > 0) throw new ConfigError(`production requires ${missing.join(', ')} (see .env.example)`)
+    if (e.DATABASE_URL === undefined && !e.ALLOW_EMBEDDED_DB_IN_PRODUCTION) {
+      throw new ConfigError('production requires DATABASE_URL (or ALLOW_EMBEDDED_DB_IN_PRODUCTION=true for a single small install)')
+    }
+  }
+  const secrets = resolveSecrets(e, dataDir)
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    database: e.DATABASE_URL === undefined
+      ? { kind: 'pglite', dataDir: path.join(dataDir, 'pg') }
+      : { kind: 'postgres', url: new Secret(e.DATABASE_URL), poolMax: e.DATABASE_POOL_MAX },
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+    h5DistDir: path.resolve(e.H5_DIST_DIR ?? path.join(repoRoot, 'h5/dist/h5')),
+    secretsKey: new Secret(Buffer.from(secrets.SECRETS_KEY, 'base64')),
+    sessionSecret: new Secret(secrets.SESSION_SECRET),
+  }
+  return Object.freeze(config)
+}
+
+function resolveSecrets (e: z.infer<typeof EnvSchema>, dataDir: string): Record<SecretVariable, string> {
+  const generate = (): Record<SecretVariable, string> => ({
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    SESSION_SECRET: randomBytes(48).toString('base64url'),
+  })
+  let fallback: Record<SecretVariable, string>
+  if (e.NODE_ENV === 'development') {
+    const file = path.join(dataDir, 'dev-secrets.json')
+    if (existsSync(file)) {
+      fallback = JSON.parse(readFileSync(file, 'utf8')) as Record<SecretVariable, string>
+    } else {
+      fallback = generate()
+      mkdirSync(dataDir, { recursive: true })
+      writeFileSync(file, JSON.stringify(fallback), { mode: 0o600 })
+      chmodSync(file, 0o600)
+    }
+  } else {
+    fallback = generate()
+  }
+  return {
+    SECRETS_KEY: e.SECRETS_KEY ?? fallback.SECRETS_KEY,
+    SESSION_SECRET: e.SESSION_SECRET ?? fallback.SESSION_SECRET,
+  }
+}

@@ -1,0 +1,64 @@
+import Router from '@koa/router'
+import { z } from 'zod'
+import type { DefaultContext } from 'koa'
+import type { Database } from '../db/client'
+import { migrationsApplied } from '../db/migrate'
+import type { AppState } from '../http/context'
+import type { OpenAPIRegistry } from '../docs/openapi'
+
+const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' })
+const Readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({
+    database: z.enum(['ok', 'unreachable']),
+    migrations: z.enum(['ok', 'pending', 'unknown']),
+    shuttingDown: z.boolean(),
+  }),
+}).meta({ id: 'Readiness' })
+
+export interface HealthDeps {
+  database: Database
+  /** True once shutdown has begun: load balancers should stop sending traffic. */
+  isShuttingDown: () => boolean
+}
+
+/** `/healthz`: the process answers. `/readyz`: it can serve (database up, schema current, not stopping). */
+export function healthRoutes (deps: HealthDeps, registry: OpenAPIRegistry): Router<AppState, DefaultContext> {
+  const router = new Router<AppState, DefaultContext>()
+
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    tags: ['运维'],
+    summary: '进程存活检查',
+    responses: { 200: { description: '进程在运行', content: { 'application/json': { schema: Health } } } },
+  })
+  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
+
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    tags: ['运维'],
+    summary: '就绪检查：数据库可达且迁移已执行',
+    responses: {
+      200: { description: '可以接收请求', content: { 'application/json': { schema: Readiness } } },
+      503: { description: '暂不可接收请求', content: { 'application/json': { schema: Readiness } } },
+    },
+  })
+  router.get('/readyz', async (ctx) => {
+    let database: 'ok' | 'unreachable' = 'ok'
+    let migrations: 'ok' | 'pending' | 'unknown' = 'unknown'
+    try {
+      await deps.database.ping()
+      migrations = await migrationsApplied(deps.database) ? 'ok' : 'pending'
+    } catch (err) {
+      database = 'unreachable'
+      ctx.state.logger.warn({ err }, 'readiness: database unreachable')
+    }
+    const shuttingDown = deps.isShuttingDown()
+    const ready = database === 'ok' && migrations === 'ok' && !shuttingDown
+    ctx.status = ready ? 200 : 503
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: { database, migrations, shuttingDown } }
+  })
+  return router
+}

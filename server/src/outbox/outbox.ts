@@ -1,0 +1,189 @@
+import { hostname } from 'node:os'
+import type { IdGenerator } from '@yima/shared'
+import type { Clock } from '../clock'
+import type { Db, Executor } from '../db/client'
+import type { Logger } from '../logger'
+import { claimDueJobs, finishAttempt, insertJob, requeueJob } from './outbox.repo'
+import type { OutboxJobRow } from './outbox.schema'
+import { DEFAULT_MAX_ATTEMPTS, PermanentJobError, retryDelayMs, type JobHandler, type JobHandlers } from './outbox.types'
+
+export interface EnqueueInput {
+  topic: string
+  /** JSON-serialisable. */
+  payload: unknown
+  /** A second enqueue of the same topic and key does nothing (e.g. a duplicated notification). */
+  dedupeKey?: string
+  /** Not before this time; default now. */
+  runAt?: Date
+  maxAttempts?: number
+}
+
+/** Writes jobs. Call `enqueue` with the transaction that makes the state change the job is about. */
+export class Outbox {
+  constructor (private readonly deps: { clock: Clock, newId: IdGenerator, handlers: JobHandlers }) {}
+
+  /** Returns the job id, or undefined when the dedupe key was already used. */
+  async enqueue (exec: Executor, input: EnqueueInput): Promise<string | undefined> {
+    const handler = this.deps.handlers[input.topic]
+    if (handler === undefined) throw new Error(`outbox: no handler registered for topic ${input.topic}`)
+    const id = this.deps.newId('job')
+    const inserted = await insertJob(exec, {
+      id,
+      topic: input.topic,
+      payload: input.payload,
+      ...(input.dedupeKey === undefined ? {} : { dedupeKey: input.dedupeKey }),
+      maxAttempts: input.maxAttempts ?? handler.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      runAt: input.runAt ?? this.deps.clock.now(),
+    })
+    return inserted ? id : undefined
+  }
+
+  async requeue (exec: Executor, jobId: string, extraAttempts = 1): Promise<boolean> {
+    return await requeueJob(exec, jobId, this.deps.clock.now(), extraAttempts)
+  }
+}
+
+export interface OutboxWorkerOptions {
+  db: Db
+  clock: Clock
+  newId: IdGenerator
+  logger: Logger
+  handlers: JobHandlers
+  batchSize: number
+  pollMs: number
+  /** Default handler time limit; a job's lease is twice that, so a live worker never loses it. */
+  timeoutMs?: number
+  workerId?: string
+}
+
+/**
+ * Drains the outbox: claims due jobs with `FOR UPDATE SKIP LOCKED`, runs each topic's handler
+ * outside any transaction, and records every attempt. Several workers (and server instances)
+ * may run against one database.
+ */
+export class OutboxWorker {
+  readonly workerId: string
+  #running = false
+  #loop: Promise<void> | undefined
+  #wake: (() => void) | undefined
+  readonly #timeoutMs: number
+
+  constructor (private readonly o: OutboxWorkerOptions) {
+    this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${o.newId('job').slice(-6)}`
+    this.#timeoutMs = o.timeoutMs ?? 30_000
+  }
+
+  start (): void {
+    if (this.#running) return
+    this.#running = true
+    this.#loop = this.#run()
+  }
+
+  /** Stops claiming and waits for the jobs in hand to finish. */
+  async stop (): Promise<void> {
+    this.#running = false
+    this.#wake?.()
+    await this.#loop
+  }
+
+  /** Claims and runs one batch; returns how many jobs it ran. */
+  async runOnce (): Promise<number> {
+    const now = this.o.clock.now()
+    const jobs = await claimDueJobs(this.o.db, {
+      worker: this.workerId,
+      topics: Object.keys(this.o.handlers),
+      now,
+      leaseUntil: new Date(now.getTime() + 2 * this.#maxTimeoutMs()),
+      limit: this.o.batchSize,
+    })
+    await Promise.all(jobs.map(async (job) => { await this.#runJob(job) }))
+    return jobs.length
+  }
+
+  async #run (): Promise<void> {
+    while (this.#running) {
+      let ran = 0
+      try {
+        ran = await this.runOnce()
+      } catch (err) {
+        this.o.logger.error({ err }, 'outbox: claiming jobs failed')
+      }
+      if (ran < this.o.batchSize && this.#running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.o.pollMs)
+          this.#wake = () => { clearTimeout(timer); resolve() }
+        })
+      }
+    }
+  }
+
+  #maxTimeoutMs (): number {
+    return Math.max(this.#timeoutMs, ...Object.values(this.o.handlers).map((h) => h.timeoutMs ?? 0))
+  }
+
+  async #runJob (job: OutboxJobRow): Promise<void> {
+    const handler = this.o.handlers[job.topic] as JobHandler | undefined
+    const logger = this.o.logger.child({ jobId: job.id, topic: job.topic, attempt: job.attempts })
+    const startedAt = this.o.clock.now()
+    const timeoutMs = handler?.timeoutMs ?? this.#timeoutMs
+    let result: unknown
+    let failure: unknown
+    try {
+      if (handler === undefined) throw new PermanentJobError(`no handler for topic ${job.topic}`)
+      result = await withTimeout(timeoutMs, (signal) =>
+        handler.handle(job.payload, { jobId: job.id, attempt: job.attempts, signal, logger }))
+    } catch (err) {
+      failure = err
+    }
+    const finishedAt = this.o.clock.now()
+    const record = {
+      id: this.o.newId('dlv'),
+      jobId: job.id,
+      attempt: job.attempts,
+      worker: this.workerId,
+      startedAt,
+      finishedAt,
+      ...(failure === undefined ? { result: result ?? null } : { error: describe(failure) }),
+    }
+    let next: Parameters<typeof finishAttempt>[2]
+    if (failure === undefined) {
+      next = { status: 'done' }
+    } else if (failure instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
+      next = { status: 'dead', error: describe(failure) }
+      logger.error({ err: failure }, 'outbox: job dead-lettered')
+    } else {
+      const delay = retryDelayMs(job.attempts, handler?.backoffMs)
+      next = { status: 'pending', nextAttemptAt: new Date(finishedAt.getTime() + delay), error: describe(failure) }
+      logger.warn({ err: failure, retryInMs: delay }, 'outbox: job failed, will retry')
+    }
+    try {
+      const held = await this.o.db.transaction(async (tx) => await finishAttempt(tx, record, next))
+      if (!held) logger.warn('outbox: lease lapsed before the job finished; another worker owns it now')
+    } catch (err) {
+      // The lease lapses and another claim retries the job: nothing is lost, at worst run again.
+      logger.error({ err }, 'outbox: recording the attempt failed')
+    }
+  }
+}
+
+async function withTimeout<T> (ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`job timed out after ${ms} ms`)
+      controller.abort(err)
+      reject(err)
+    }, ms)
+  })
+  try {
+    return await Promise.race([run(controller.signal), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function describe (err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return text.slice(0, 2000)
+}

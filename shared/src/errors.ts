@@ -1,0 +1,87 @@
+/**
+ * The error vocabulary of every yima API. `type` picks the HTTP status; `code` is what clients
+ * branch on and localise; `message` is safe to show to a person.
+ */
+export type ErrorType =
+  | 'invalid_request' | 'authentication' | 'permission' | 'not_found'
+  | 'conflict' | 'idempotency' | 'channel' | 'rate_limit' | 'unavailable' | 'internal'
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency: 409,
+  rate_limit: 429,
+  internal: 500,
+  channel: 502,
+  unavailable: 503,
+} as const satisfies Record<ErrorType, number>
+
+/** Default user-facing text for each code; a thrown error may carry a more specific message. */
+export const ERROR_MESSAGES = {
+  validation_failed: '请求参数不正确',
+  invalid_json: '请求体不是合法的 JSON',
+  unsupported_media_type: '不支持的请求内容类型',
+  payload_too_large: '请求体过大',
+  invalid_amount: '金额格式不正确',
+  route_not_found: '请求的地址不存在',
+  method_not_allowed: '不支持该请求方法',
+  resource_not_found: '请求的对象不存在',
+  idempotency_key_invalid: 'Idempotency-Key 格式不正确',
+  idempotency_key_reused: '同一 Idempotency-Key 已用于不同的请求',
+  idempotency_key_in_flight: '同一 Idempotency-Key 的请求仍在处理中',
+  unauthenticated: '请先登录',
+  forbidden: '没有权限执行该操作',
+  rate_limited: '请求过于频繁，请稍后再试',
+  database_unavailable: '数据库暂不可用',
+  shutting_down: '服务正在重启，请稍后重试',
+  internal_error: '系统繁忙，请稍后再试',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+export interface ErrorBody {
+  error: {
+    type: ErrorType
+    code: ErrorCode
+    message: string
+    /** The request field at fault, as a dotted path (`items.0.amountFen`). */
+    param?: string
+    requestId?: string
+  }
+}
+
+/** A failure the caller can act on. Anything thrown that is not an AppError is answered as `internal`. */
+export class AppError extends Error {
+  override readonly name = 'AppError'
+  constructor (
+    readonly type: ErrorType,
+    readonly code: ErrorCode,
+    message: string = ERROR_MESSAGES[code],
+    /** `status` overrides the type's HTTP status where the protocol has a more exact one (413, 415). */
+    readonly extra: { param?: string, details?: unknown, cause?: unknown, status?: number } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause })
+  }
+
+  get status (): number { return this.extra.status ?? ERROR_STATUS[this.type] }
+
+  toBody (requestId?: string): ErrorBody {
+    return {
+      error: {
+        type: this.type,
+        code: this.code,
+        message: this.message,
+        ...(this.extra.param === undefined ? {} : { param: this.extra.param }),
+        ...(requestId === undefined ? {} : { requestId }),
+      },
+    }
+  }
+}
+
+export const isErrorBody = (v: unknown): v is ErrorBody =>
+  typeof v === 'object' && v !== null && 'error' in v &&
+  typeof (v as { error: unknown }).error === 'object' && (v as { error: object | null }).error !== null &&
+  typeof (v as ErrorBody).error.code === 'string'

@@ -1,0 +1,4 @@
+export * from './money'
+export * from './errors'
+export * from './ids'
+export * from './zod'
