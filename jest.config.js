@@ -1,4 +1,6 @@
 // Unit and integration tests for the TypeScript packages (the Taro apps have their own jsdom configs).
+// Run through scripts/jest.mjs: PGlite loads its WASM with a dynamic import(), which jest's VM only
+// allows under --experimental-vm-modules.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }]
 
 const project = (name, extra = {}) => ({
@@ -12,8 +14,9 @@ const project = (name, extra = {}) => ({
 
 module.exports = {
   rootDir: __dirname,
+  testTimeout: 30_000,
   projects: [
     project('shared'),
-    project('server', { testTimeout: 30_000 }),
+    project('server', { globalSetup: '<rootDir>/test/global-setup.ts' }),
   ],
 }

@@ -32,7 +32,8 @@ export function serveH5 (distDir: string): Middleware<AppState> {
     try {
       await send(ctx, ctx.path, { root, immutable: /\.[0-9a-f]{8,}\./.test(ctx.path), maxage: 3_600_000 })
     } catch (err) {
-      if ((err as { status?: number }).status !== 404) throw err // not a file of ours: leave the 404 in place
+      // Missing, hidden or outside the root (send says 404/403): not a file of ours, so leave the 404.
+      if (((err as { status?: number }).status ?? 500) >= 500) throw err
     }
   }
 }
