@@ -38,10 +38,12 @@ export async function migrate (database: Database, postgresUrl?: string): Promis
   }
 }
 
-/** How many migrations this build ships (drizzle-kit's journal). */
+let shipped: number | undefined
+
+/** How many migrations this build ships (drizzle-kit's journal; read once, it cannot change at run time). */
 export function expectedMigrationCount (): number {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
-  return journal.entries.length
+  shipped ??= (JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length
+  return shipped
 }
 
 /** True when every shipped migration is recorded as applied. */

@@ -194,7 +194,10 @@ describe('outbox', () => {
     const { db, outbox, worker } = setup({ 'test.note': { handle: async () => { await new Promise((resolve) => setTimeout(resolve, 30)); finished++ } } })
     await outbox.enqueue(db, { topic: 'test.note', payload: {} })
     worker.start()
-    for (let i = 0; i < 100 && (await jobs())[0]?.status !== 'running' && finished === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    for (let i = 0; i < 100; i++) {
+      if ((await jobs())[0]?.status === 'running') break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
     await worker.stop()
     expect(finished).toBe(1)
     expect((await jobs())[0]?.status).toBe('done')

@@ -1,0 +1,1 @@
+module.exports = require('../shared/test/taro/jest-preset')(__dirname)

@@ -1,0 +1,188 @@
+// Browser test of the H5 build as the real server serves it: builds h5 if needed, starts
+// `server/src/main.ts` on a free port with a fresh DATA_DIR, drives Debian's chromium with playwright-core.
+// Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium)
+const assert = require('assert/strict')
+const { spawn, spawnSync } = require('child_process')
+const fs = require('fs')
+const net = require('net')
+const os = require('os')
+const path = require('path')
+const { chromium } = require('playwright-core')
+
+const H5_DIR = path.resolve(__dirname, '../..')
+const REPO = path.resolve(H5_DIR, '..')
+const DIST = path.join(H5_DIR, 'dist/h5')
+const SHOTS = path.join(__dirname, '__screenshots__')
+const START_TIMEOUT_MS = 60_000
+// ~540 KB today (react-dom, Taro runtime, vantui Cell/Button); catches e.g. a UI kit bundled whole.
+const FIRST_LOAD_BUDGET = 800_000
+const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
+
+const results = []
+async function check (name, fn) {
+  const t0 = Date.now()
+  try {
+    await fn()
+    results.push(true)
+    console.log(`ok    ${name} (${Date.now() - t0} ms)`)
+  } catch (e) {
+    results.push(false)
+    console.log(`FAIL  ${name}\n      ${String((e && e.stack) || e).split('\n').slice(0, 8).join('\n      ')}`)
+  }
+}
+
+function freePort () {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().once('error', reject)
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)) })
+  })
+}
+
+/** Starts the real server; resolves once GET /healthz answers 200, rejects with its output if it dies. */
+async function startServer (port, dataDir) {
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', H5_DIST_DIR: DIST }
+  delete env.DATABASE_URL // always the embedded database in the fresh DATA_DIR
+  const child = spawn(path.join(REPO, 'node_modules/.bin/tsx'), ['server/src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d) => { output += d })
+  child.stderr.on('data', (d) => { output += d })
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const deadline = Date.now() + START_TIMEOUT_MS
+  let dead = null
+  exited.then((x) => { dead = x })
+  while (Date.now() < deadline) {
+    if (dead) throw new Error(`server exited (${dead.code ?? dead.signal}) before it was healthy:\n${output}`)
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`)
+      if (res.status === 200) return { child, exited, output: () => output }
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`server not healthy after ${START_TIMEOUT_MS / 1000} s:\n${output}`)
+}
+
+async function stopServer (server) {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return server.exited
+  server.child.kill('SIGTERM')
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 20_000)
+  const result = await server.exited
+  clearTimeout(timer)
+  return result
+}
+
+;(async () => {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    console.log('h5/dist/h5 is missing: building it first')
+    const build = spawnSync('npm', ['run', 'build'], { cwd: H5_DIR, stdio: 'inherit' })
+    if (build.status !== 0) throw new Error(`npm run build -w h5 failed (${build.status})`)
+  }
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yima-e2e-'))
+  const port = await freePort()
+  let server = null
+  let ctx = null
+  try {
+    await check('server starts and answers /healthz', async () => {
+      const t0 = Date.now()
+      server = await startServer(port, dataDir)
+      console.log(`      port ${port}, healthy after ${Date.now() - t0} ms`)
+    })
+    if (!server) return
+
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yima-pw-'))
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 375, height: 667 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      userAgent: WECHAT_UA,
+    })
+    const page = ctx.pages()[0] ?? await ctx.newPage()
+    const pageErrors = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${m.text()} ${m.location().url}`) })
+    const healthCalls = []
+    const requests = []
+    page.on('request', (r) => { if (new URL(r.url()).pathname === '/healthz') healthCalls.push(r.headers()) })
+    page.on('requestfinished', (r) => requests.push(r))
+
+    await check('page loads from the server', async () => {
+      const res = await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'networkidle' })
+      assert.equal(res.status(), 200)
+      await page.waitForSelector('.index__name', { timeout: 15_000 })
+    })
+    await check('title and product line', async () => {
+      assert.equal(await page.title(), 'yima')
+      assert.equal((await page.textContent('.index__name')).trim(), 'yima')
+      assert.match(await page.innerText('body'), /服务商、商户与门店的一码付收款平台/)
+    })
+    await check('amount formatted by @yima/shared', async () => {
+      assert.match(await page.innerText('body'), /示例金额\s*¥1,234\.56/)
+    })
+    await check('service status is 正常 (GET /healthz, same origin)', async () => {
+      await page.waitForFunction(() => document.body.innerText.includes('服务状态：正常'), null, { timeout: 10_000 })
+      assert.ok(healthCalls.length >= 1)
+      assert.match(healthCalls[0]['x-request-id'] ?? '', /^req_[0-9A-HJKMNP-TV-Z]{26}$/)
+    })
+    await check('vantui button is styled (WeChat green, full width)', async () => {
+      const style = await page.$eval('.van-button', (el) => {
+        const s = el.ownerDocument.defaultView.getComputedStyle(el); const r = el.getBoundingClientRect()
+        return { bg: s.backgroundColor, width: r.width, height: r.height }
+      })
+      assert.equal(style.bg, 'rgb(7, 193, 96)')
+      assert.ok(style.width > 300 && style.height >= 36, JSON.stringify(style))
+    })
+    await check('Chinese glyphs render with a CJK font', async () => {
+      const width = await page.$eval('.index__tagline', (el) => el.getBoundingClientRect().width)
+      assert.ok(width > 150, `tagline is ${width} px wide`) // tofu or a missing font collapses or shrinks it
+    })
+    await check('screenshot saved', async () => {
+      fs.mkdirSync(SHOTS, { recursive: true })
+      await page.screenshot({ path: path.join(SHOTS, 'index.png'), fullPage: true })
+    })
+    await check('tapping the button checks the service again', async () => {
+      const before = healthCalls.length
+      await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/healthz', { timeout: 10_000 }),
+        page.tap('.van-button'),
+      ])
+      assert.equal(healthCalls.length, before + 1)
+      await page.waitForFunction(() => document.body.innerText.includes('服务状态：正常'), null, { timeout: 10_000 })
+    })
+    await check('no page errors', async () => {
+      assert.deepEqual(pageErrors, [])
+    })
+    await check(`first load under ${FIRST_LOAD_BUDGET} bytes`, async () => {
+      let bytes = 0
+      for (const r of requests) {
+        const p = new URL(r.url()).pathname
+        if (p === '/' || /\.(js|css|html)$/.test(p)) bytes += (await r.sizes()).responseBodySize
+      }
+      console.log(`      first load (HTML + JS + CSS as transferred): ${bytes} bytes`)
+      assert.ok(bytes < FIRST_LOAD_BUDGET)
+    })
+  } finally {
+    if (ctx) await ctx.close()
+    if (server) {
+      await check('server stops on SIGTERM', async () => {
+        const { code, signal } = await stopServer(server)
+        assert.ok(code === 0 || (code === null && signal === 'SIGTERM'), `exit ${code} ${signal}\n${server.output()}`)
+      })
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+})().catch((e) => {
+  results.push(false)
+  console.log(`FAIL  ${(e && e.stack) || e}`)
+}).finally(() => {
+  const passed = results.filter(Boolean).length
+  const failed = results.length - passed
+  console.log(`browser: ${passed} passed, ${failed} failed`)
+  process.exit(failed === 0 && passed > 0 ? 0 : 1)
+})

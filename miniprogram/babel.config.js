@@ -1,0 +1,5 @@
+// babel-preset-taro options: https://docs.taro.zone/docs/next/babel-config
+module.exports = {
+  presets: [['taro', { framework: 'react', ts: true, compiler: 'webpack5' }]],
+  plugins: [['import', { libraryName: '@antmjs/vantui', libraryDirectory: 'es', style: true }, '@antmjs/vantui']],
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: 'yima 商户助手',
+})
