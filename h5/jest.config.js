@@ -1,1 +1,1 @@
-module.exports = require('../shared/test/taro/jest-preset')(__dirname)
+module.exports = require('../shared/taro/jest-preset')(__dirname)

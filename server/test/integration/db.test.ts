@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
+import pg from 'pg'
+import { openDatabase } from '../../src/db/client'
 import { migrate, migrationsApplied } from '../../src/db/migrate'
 import { OuterDbInTransactionError } from '../../src/db/guard'
 import { outboxJobs } from '../../src/outbox'
-import { useTestDatabase } from '../helpers/database'
+import { onPostgres, useTestDatabase } from '../helpers/database'
+import { withDatabaseName } from '../helpers/postgres'
 
 const database = useTestDatabase()
 
@@ -48,5 +52,27 @@ describe('database layer', () => {
     const now = new Date()
     await expect(db.execute(sql`insert into outbox_jobs (id, topic, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
       values ('job_y', 't', '{}', 'exploded', 1, ${now}, ${now}, ${now})`)).rejects.toThrow()
+  })
+
+  // Several instances starting at once against one empty PostgreSQL (mission O4). Without the
+  // advisory lock, drizzle's migrator fails here with a duplicate pg_namespace key.
+  ;(onPostgres() ? it : it.skip)('lets several instances migrate one empty PostgreSQL at once', async () => {
+    const base = process.env.DATABASE_URL as string
+    const name = `yima_t_blank_${randomBytes(4).toString('hex')}`
+    const admin = async (statement: string) => {
+      const c = new pg.Client({ connectionString: base })
+      await c.connect()
+      try { await c.query(statement) } finally { await c.end() }
+    }
+    await admin(`create database "${name}"`)
+    const url = withDatabaseName(base, name)
+    const instances = await Promise.all([1, 2, 3].map(async () => await openDatabase({ kind: 'postgres', url, poolMax: 2 })))
+    try {
+      await Promise.all(instances.map(async (d) => { await migrate(d, url) }))
+      for (const d of instances) expect(await migrationsApplied(d)).toBe(true)
+    } finally {
+      await Promise.all(instances.map(async (d) => { await d.close() }))
+      await admin(`drop database if exists "${name}" with (force)`)
+    }
   })
 })
