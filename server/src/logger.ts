@@ -18,11 +18,19 @@ export const REDACT_PATHS = SENSITIVE.flatMap((key) => {
   return [k, `*${dot}${k}`, `*.*${dot}${k}`, `*.*.*${dot}${k}`]
 })
 
-export function createLogger (level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
+/**
+ * JSON lines for machines; with `pretty` (development on a terminal) pino-pretty formats them for
+ * a person. Redaction applies before either.
+ */
+export function createLogger (level: string, destination?: pino.DestinationStream, o: { pretty?: boolean } = {}): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'yima' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err },
-  }, destination)
+  }
+  if (o.pretty === true && destination === undefined) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } } })
+  }
+  return pino(options, destination)
 }

@@ -22,7 +22,7 @@ function databaseTarget (config: Config): DatabaseTarget {
 /** config → database → migrations → HTTP → workers; SIGTERM/SIGINT run the same steps backwards. */
 async function main (): Promise<void> {
   const config = loadConfig()
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, undefined, { pretty: config.env === 'development' && process.stdout.isTTY })
   const clock = systemClock
   const newId = createIdGenerator()
 
