@@ -18,5 +18,6 @@ module.exports = {
   projects: [
     project('shared'),
     project('server', { globalSetup: '<rootDir>/test/global-setup.ts' }),
+    project('sandbox'),
   ],
 }
