@@ -14,8 +14,8 @@ export class Scheduler {
   readonly #inFlight = new Set<Promise<void>>()
 
   constructor (private readonly clock: SimClock, tickMs = 50) {
-    clock.onAdvance(() => { void this.runDue() })
-    this.#timer = setInterval(() => { void this.runDue() }, tickMs)
+    clock.onAdvance(() => { this.runDue() })
+    this.#timer = setInterval(() => { this.runDue() }, tickMs)
     this.#timer.unref()
   }
 
@@ -25,8 +25,8 @@ export class Scheduler {
 
   after (ms: number, run: () => Promise<void> | void): void { this.at(this.clock.nowMs() + ms, run) }
 
-  /** Runs every task due now, in time order (tasks they schedule run in a later pass). */
-  async runDue (): Promise<void> {
+  /** Starts every task due now, in time order (tasks they schedule start in a later pass). */
+  runDue (): void {
     if (this.#running) return
     this.#running = true
     try {
@@ -34,9 +34,10 @@ export class Scheduler {
       const due = this.#tasks.filter((t) => t.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq)
       this.#tasks = this.#tasks.filter((t) => t.at > now)
       for (const task of due) {
-        const p = Promise.resolve().then(task.run).catch(() => { /* a task records its own failure */ })
+        const p: Promise<void> = Promise.resolve().then(task.run)
+          .catch(() => { /* a task records its own failure */ })
+          .then(() => { this.#inFlight.delete(p) })
         this.#inFlight.add(p)
-        void p.finally(() => this.#inFlight.delete(p))
       }
     } finally {
       this.#running = false
@@ -46,7 +47,7 @@ export class Scheduler {
   /** Resolves when nothing is due and nothing is running (tests wait on this after an advance). */
   async idle (): Promise<void> {
     for (;;) {
-      await this.runDue()
+      this.runDue()
       const now = this.clock.nowMs()
       if (this.#inFlight.size === 0 && !this.#tasks.some((t) => t.at <= now)) return
       await Promise.all([...this.#inFlight])
