@@ -9,6 +9,7 @@ import { createAlipay, type AlipayClientConfig } from './alipay'
 import { createWxmp, type WxmpClientConfig } from './wxmp'
 import { createSms, type SmsClientConfig } from './sms'
 import { createDevices, type DevicesClientConfig } from './devices'
+import { webRoutes } from './web'
 
 export { SimWorld, type HostName, type SimChannel } from './core/world'
 export { WECHAT_RETRY_MS, ALIPAY_RETRY_MS, type NotificationAttempt } from './core/notifier'
@@ -72,6 +73,8 @@ export async function startSandbox (o: SandboxOptions = {}): Promise<Sandbox> {
     // Signatures are over exact bytes: every parser keeps ctx.request.rawBody.
     app.use(bodyParser({ enableTypes: ['json', 'form', 'text', 'xml'], encoding: 'utf-8' }))
     app.use(controlRoutes(world, channels).routes())
+    // The browser-facing host (open.weixin.qq.com's stand-in) also serves the sandbox home page.
+    if (channel.name === 'wxmp') app.use(webRoutes(world).routes())
     app.use(channel.routes().routes())
     const server = createServer(app.callback())
     await new Promise<void>((resolve) => server.listen(o.ports?.[channel.name] ?? 0, o.host ?? '127.0.0.1', resolve))
