@@ -27,7 +27,7 @@ export function parseBody (limitBytes: number): Middleware<AppState> {
     if (Number.isFinite(declared) && declared > limitBytes) {
       throw new AppError('invalid_request', 'payload_too_large', `请求体不能超过 ${limitBytes} 字节`, { status: 413 })
     }
-    await parse(ctx as never, next)
+    await parse(ctx, next)
   }
 }
 
