@@ -1,0 +1,138 @@
+import Router from '@koa/router'
+import { z } from 'zod'
+import { parseControl } from '../core/control'
+import { clientConfigFor } from './config'
+import { controlError } from './errors'
+import type { Order, Refund } from './ledger'
+import { payAsCustomer, settleRefund } from './payments'
+import { CODEPAY_RESULTS, type WxpayState } from './state'
+import { toRefund, toTransaction } from './views'
+
+const Pay = z.object({
+  prepay_id: z.string().optional(),
+  out_trade_no: z.string().optional(),
+  sub_mchid: z.string().optional(),
+  openid: z.string().optional(),
+  coupon_id: z.string().optional(),
+}).refine((b) => b.prepay_id !== undefined || b.out_trade_no !== undefined, 'prepay_id or out_trade_no is required')
+const CodepayNext = z.object({
+  result: z.enum(CODEPAY_RESULTS),
+  userpaying_status: z.union([z.literal(200), z.literal(202)]).default(202),
+  finish_after_seconds: z.number().nonnegative().default(10),
+  openid: z.string().optional(),
+})
+const Settle = z.object({
+  out_refund_no: z.string().optional(),
+  sub_mchid: z.string().optional(),
+  status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']).default('SUCCESS'),
+})
+const Mode = z.object({ signWith: z.enum(['certificate', 'public_key']) })
+const SubMerchantInput = z.object({
+  sp_mchid: z.string().optional(),
+  sub_mchid: z.string().regex(/^\d{10}$/).optional(),
+  name: z.string().min(1).default('沙箱特约商户'),
+  sub_appid: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+})
+const ServiceProviderInput = z.object({ name: z.string().min(1).default('沙箱服务商'), sp_mchid: z.string().regex(/^\d{10}$/).optional() })
+
+function findOrder (wx: WxpayState, b: z.infer<typeof Pay>): Order {
+  if (b.prepay_id !== undefined) {
+    const order = wx.ledger.byPrepayId(b.prepay_id)
+    if (order === undefined) throw controlError(404, `no order with prepay_id ${b.prepay_id}`)
+    return order
+  }
+  const matches = wx.ledger.orders().filter((o) => o.outTradeNo === b.out_trade_no && (b.sub_mchid === undefined || o.subMchId === b.sub_mchid))
+  if (matches.length > 1) throw controlError(400, `out_trade_no ${b.out_trade_no} exists under several sub_mchid; name one`)
+  const [order] = matches
+  if (order === undefined) throw controlError(404, `no order ${b.out_trade_no}`)
+  return order
+}
+
+function refundsToSettle (wx: WxpayState, b: z.infer<typeof Settle>): Refund[] {
+  const open = (r: Refund): boolean => r.status === 'PROCESSING' || r.status === 'ABNORMAL'
+  if (b.out_refund_no === undefined) return wx.ledger.refunds().filter(open)
+  const matches = wx.ledger.refunds().filter((r) => r.outRefundNo === b.out_refund_no && (b.sub_mchid === undefined || r.order.subMchId === b.sub_mchid))
+  if (matches.length === 0) throw controlError(404, `no refund ${b.out_refund_no}`)
+  const stuck = matches.find((r) => !open(r))
+  if (stuck !== undefined) throw controlError(409, `refund ${b.out_refund_no} is already ${stuck.status}`)
+  return matches
+}
+
+/** `/__sim/wxpay/*`: act as the customer and as WeChat's back office, and inspect the state. */
+export function wxpayControlRoutes (wx: WxpayState): Router {
+  const router = new Router({ prefix: '/__sim/wxpay' })
+
+  router.post('/pay', (ctx) => {
+    const b = parseControl(Pay, ctx.request.body)
+    const order = findOrder(wx, b)
+    payAsCustomer(wx, order, { ...(b.openid === undefined ? {} : { openid: b.openid }), ...(b.coupon_id === undefined ? {} : { couponId: b.coupon_id }) })
+    ctx.body = toTransaction(order, wx.ledger)
+  })
+
+  router.post('/codepay/next', (ctx) => {
+    const b = parseControl(CodepayNext, ctx.request.body)
+    wx.codepayScript.push({
+      result: b.result,
+      userpayingStatus: b.userpaying_status,
+      finishAfterSeconds: b.finish_after_seconds,
+      ...(b.openid === undefined ? {} : { openid: b.openid }),
+    })
+    ctx.body = { queued: wx.codepayScript.map((s) => s.result) }
+  })
+
+  router.post('/refunds/settle', (ctx) => {
+    const b = parseControl(Settle, ctx.request.body ?? {})
+    const refunds = refundsToSettle(wx, b)
+    for (const r of refunds) settleRefund(wx, r, b.status)
+    ctx.body = { settled: refunds.map(toRefund) }
+  })
+
+  router.get('/orders', (ctx) => {
+    ctx.body = wx.ledger.orders().map((o) => ({
+      ...toTransaction(o, wx.ledger),
+      prepay_id: o.prepayId,
+      code_url: o.codeUrl,
+      description: o.description,
+      created_at: o.createdAt.toISOString(),
+      expires_at: o.expiresAt.toISOString(),
+      refunds: wx.ledger.refundsOf(o).map(toRefund),
+    }))
+  })
+
+  router.post('/mode', (ctx) => {
+    wx.signWith = parseControl(Mode, ctx.request.body).signWith
+    ctx.body = { signWith: wx.signWith, serial: wx.signer().serial }
+  })
+
+  router.get('/merchants', (ctx) => {
+    ctx.body = wx.merchants.serviceProviders().map((sp) => ({
+      sp_mchid: sp.spMchId,
+      sp_appid: sp.spAppId,
+      name: sp.name,
+      sub_merchants: wx.merchants.subMerchants(sp.spMchId).map((s) => ({ sub_mchid: s.subMchId, name: s.name, sub_appid: s.subAppId })),
+    }))
+  })
+
+  /** Onboards a 特约商户 under a service provider (the first one unless named). */
+  router.post('/merchants', (ctx) => {
+    const b = parseControl(SubMerchantInput, ctx.request.body ?? {})
+    const spMchId = b.sp_mchid ?? wx.merchants.serviceProviders()[0]?.spMchId ?? ''
+    if (wx.merchants.serviceProvider(spMchId) === undefined) throw controlError(404, `no service provider ${spMchId}`)
+    if (b.sub_mchid !== undefined && wx.merchants.subMerchant(b.sub_mchid) !== undefined) throw controlError(409, `sub_mchid ${b.sub_mchid} already exists`)
+    const sub = wx.merchants.addSubMerchant({ spMchId, name: b.name, ...(b.sub_mchid === undefined ? {} : { subMchId: b.sub_mchid }), ...(b.sub_appid === undefined ? {} : { subAppId: b.sub_appid }) })
+    ctx.status = 201
+    ctx.body = { sp_mchid: sub.spMchId, sub_mchid: sub.subMchId, name: sub.name, sub_appid: sub.subAppId }
+  })
+
+  /** Another service provider with its own merchant certificate and APIv3 key; answers its client config. */
+  router.post('/service-providers', (ctx) => {
+    const b = parseControl(ServiceProviderInput, ctx.request.body ?? {})
+    if (b.sp_mchid !== undefined && wx.merchants.serviceProvider(b.sp_mchid) !== undefined) throw controlError(409, `sp_mchid ${b.sp_mchid} already exists`)
+    const sp = wx.merchants.addServiceProvider(b.name, b.sp_mchid)
+    wx.merchants.addSubMerchant({ spMchId: sp.spMchId, name: `${b.name}的特约商户` })
+    ctx.status = 201
+    ctx.body = clientConfigFor(wx, sp)
+  })
+
+  return router
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import { digits } from '../core/ids'
+import { paramError } from './errors'
+import { apiKey, appId, certifiedKeys, type CertifiedKeys } from './keys'
+
+/** A service provider (服务商): signs requests with its merchant certificate's key. */
+export interface ServiceProvider {
+  spMchId: string
+  spAppId: string
+  name: string
+  /** The merchant API certificate WeChat holds for this mchid (requests are verified against it). */
+  merchant: CertifiedKeys
+  apiV3Key: string
+  apiV2Key: string
+  /** The customer the simulator pays as when a test names none (an openid under sp_appid). */
+  defaultOpenId: string
+}
+
+/** A special merchant (特约商户) under one service provider. */
+export interface SubMerchant {
+  subMchId: string
+  spMchId: string
+  name: string
+  subAppId?: string
+}
+
+/** 28 characters of base64url starting with `o`, the look of a real openid. */
+const openId = (): string => `o${randomBytes(21).toString('base64url').slice(0, 27)}`
+
+export class MerchantRegistry {
+  readonly #sps = new Map<string, ServiceProvider>()
+  readonly #subs = new Map<string, SubMerchant>()
+  #nextSp = 1
+
+  addServiceProvider (name: string, spMchId = `19000${String(this.#nextSp).padStart(3, '0')}00`): ServiceProvider {
+    this.#nextSp++
+    if (this.#sps.has(spMchId)) throw new Error(`service provider ${spMchId} already exists`)
+    const sp: ServiceProvider = {
+      spMchId,
+      spAppId: appId(),
+      name,
+      merchant: certifiedKeys({ C: 'CN', L: 'Shenzhen', O: '微信商户系统', OU: name, CN: spMchId }),
+      apiV3Key: apiKey(),
+      apiV2Key: apiKey(),
+      defaultOpenId: openId(),
+    }
+    this.#sps.set(spMchId, sp)
+    return sp
+  }
+
+  addSubMerchant (o: { spMchId: string, name: string, subMchId?: string, subAppId?: string }): SubMerchant {
+    if (!this.#sps.has(o.spMchId)) throw new Error(`unknown service provider ${o.spMchId}`)
+    const subMchId = o.subMchId ?? this.#freshSubMchId()
+    if (this.#subs.has(subMchId)) throw new Error(`sub-merchant ${subMchId} already exists`)
+    const sub: SubMerchant = { subMchId, spMchId: o.spMchId, name: o.name, ...(o.subAppId === undefined ? {} : { subAppId: o.subAppId }) }
+    this.#subs.set(subMchId, sub)
+    return sub
+  }
+
+  #freshSubMchId (): string {
+    for (;;) {
+      const id = `16${digits(8)}`
+      if (!this.#subs.has(id)) return id
+    }
+  }
+
+  serviceProvider (spMchId: string): ServiceProvider | undefined { return this.#sps.get(spMchId) }
+  subMerchant (subMchId: string): SubMerchant | undefined { return this.#subs.get(subMchId) }
+  serviceProviders (): ServiceProvider[] { return [...this.#sps.values()] }
+  subMerchants (spMchId?: string): SubMerchant[] {
+    return [...this.#subs.values()].filter((s) => spMchId === undefined || s.spMchId === spMchId)
+  }
+
+  /** The sub-merchant, if it is this service provider's; otherwise WeChat's 400. */
+  requireSub (sp: ServiceProvider, subMchId: string): SubMerchant {
+    const sub = this.#subs.get(subMchId)
+    if (sub === undefined || sub.spMchId !== sp.spMchId) {
+      throw paramError('sub_mchid与sp_mchid不匹配，受理关系不存在', { location: 'body', value: subMchId })
+    }
+    return sub
+  }
+
+  /** A mchid this service provider may act for: itself or one of its sub-merchants. */
+  ownsMchId (sp: ServiceProvider, mchid: string): boolean {
+    return mchid === sp.spMchId || this.#subs.get(mchid)?.spMchId === sp.spMchId
+  }
+}
