@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AlipaySdk, type AlipaySdkConfig } from 'alipay-sdk'
-import type { Sandbox } from '../src'
+import { startSandbox, type Sandbox } from '../src'
 
 /** The real SDK, configured from the sandbox exactly as yima configures it (channels.md §1.2). */
 export function alipaySdk (sandbox: Sandbox, o: Partial<AlipaySdkConfig> = {}): AlipaySdk {
@@ -41,6 +41,37 @@ export async function authorizeMerchant (sandbox: Sandbox, sdk: AlipaySdk): Prom
   const r = await sdk.exec('alipay.open.auth.token.app', { bizContent: { grantType: 'authorization_code', code: body.app_auth_code } }, { validateSign: true })
   if (r.code !== '10000') throw new Error(`token exchange failed: ${JSON.stringify(r)}`)
   return { appAuthToken: r.appAuthToken, appRefreshToken: r.appRefreshToken, userId: r.userId, authAppId: r.authAppId }
+}
+
+/** What `useAlipaySandbox` hands a test file: the sandbox, the SDK and this test's merchant grant. */
+export interface AlipaySandbox {
+  readonly sandbox: Sandbox
+  readonly sdk: AlipaySdk
+  readonly merchant: MerchantGrant
+}
+
+/**
+ * Registers a test file's lifecycle: one sandbox and SDK for the file, and before each test a
+ * sandbox reset and a freshly authorized merchant. Call it at the top level.
+ */
+export function useAlipaySandbox (): AlipaySandbox {
+  let sandbox: Sandbox
+  let sdk: AlipaySdk
+  let merchant: MerchantGrant
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+    sdk = alipaySdk(sandbox)
+  })
+  afterAll(async () => { await sandbox.stop() })
+  beforeEach(async () => {
+    await control(sandbox, 'POST', '/__sim/reset')
+    merchant = await authorizeMerchant(sandbox, sdk)
+  })
+  return {
+    get sandbox () { return sandbox },
+    get sdk () { return sdk },
+    get merchant () { return merchant },
+  }
 }
 
 let seq = 0

@@ -26,13 +26,18 @@ const outTradeNo = z.string().regex(/^[0-9A-Za-z_\-|*]{6,32}$/, '商户订单号
 const rfc3339 = z.string().refine((s) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), '时间格式须为RFC3339，如2018-06-08T10:34:56+08:00')
 const amount = z.object({ total: z.number().int().positive(), currency: z.literal('CNY').default('CNY') })
 
-const OrderBase = z.object({
+/** The fields every order-creating request opens with: the service provider, the sub-merchant, the description and out_trade_no. */
+const orderHead = {
   sp_appid: appid,
   sp_mchid: mchid,
   sub_appid: appid.optional(),
   sub_mchid: mchid,
   description: z.string().min(1).max(127),
   out_trade_no: outTradeNo,
+}
+
+const OrderBase = z.object({
+  ...orderHead,
   time_expire: rfc3339.optional(),
   attach: z.string().max(128).optional(),
   notify_url: z.url(),
@@ -56,12 +61,7 @@ export const H5Body = OrderBase.extend({
 })
 
 export const CodepayBody = z.object({
-  sp_appid: appid,
-  sp_mchid: mchid,
-  sub_appid: appid.optional(),
-  sub_mchid: mchid,
-  description: z.string().min(1).max(127),
-  out_trade_no: outTradeNo,
+  ...orderHead,
   attach: z.string().max(128).optional(),
   goods_tag: z.string().max(32).optional(),
   // WeChat payment codes: 18 digits starting 10–15.

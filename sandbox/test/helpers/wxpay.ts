@@ -160,3 +160,34 @@ export async function receiver (cfg: WxpayClientConfig, answer?: (r: Received, n
     },
   }
 }
+
+/** What `useWxpayHarness` hands a test file: the harness and its receiver, once `beforeAll` has run. */
+export interface WxpayHarness {
+  readonly h: Harness
+  readonly hook: Receiver
+}
+
+/**
+ * Registers a test file's lifecycle: one harness and one verifying receiver for the file,
+ * a sandbox reset and an emptied receiver before each test. Call it at the top level.
+ */
+export function useWxpayHarness (): WxpayHarness {
+  let h: Harness
+  let hook: Receiver
+  beforeAll(async () => {
+    h = await startHarness()
+    hook = await receiver(h.sandbox.clients.wxpay)
+  })
+  afterAll(async () => {
+    await hook.close()
+    await h.stop()
+  })
+  beforeEach(async () => {
+    await h.sim('POST', '/__sim/reset')
+    hook.received.length = 0
+  })
+  return {
+    get h () { return h },
+    get hook () { return hook },
+  }
+}

@@ -7,7 +7,7 @@ import { completePayment } from '../payments'
 import { canonical, CodepayBody, parseWire, ReverseBody } from '../schemas'
 import type { CodepayScript, WxpayState } from '../state'
 import { toTransaction } from '../views'
-import { checkAppIds } from './transactions'
+import { checkAppIds, orderIdentity } from './transactions'
 
 const PREFIX = '/v3/pay/partner/transactions'
 const DEFAULT_SCRIPT: CodepayScript = { result: 'SUCCESS', userpayingStatus: 202, finishAfterSeconds: 10 }
@@ -49,11 +49,7 @@ export function codepayRoutes (wx: WxpayState, router: Router): void {
     const script = wx.codepayScript.shift() ?? DEFAULT_SCRIPT
     const now = wx.world.clock.now()
     const order: Order = {
-      spMchId: sp.spMchId,
-      spAppId: b.sp_appid,
-      subMchId: b.sub_mchid,
-      ...(b.sub_appid === undefined ? {} : { subAppId: b.sub_appid }),
-      outTradeNo: b.out_trade_no,
+      ...orderIdentity(sp, b),
       tradeType: 'MICROPAY',
       state: 'USERPAYING',
       description: b.description,

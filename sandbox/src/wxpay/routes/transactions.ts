@@ -32,6 +32,17 @@ export function checkAppIds (wx: WxpayState, sp: ServiceProvider, b: { sp_appid:
   }
 }
 
+/** Who an order is for and which it is, from a create request (JSAPI/Native/H5/App and codepay alike). */
+export function orderIdentity (sp: ServiceProvider, b: { sp_appid: string, sub_mchid: string, sub_appid?: string | undefined, out_trade_no: string }): Pick<Order, 'spMchId' | 'spAppId' | 'subMchId' | 'subAppId' | 'outTradeNo'> {
+  return {
+    spMchId: sp.spMchId,
+    spAppId: b.sp_appid,
+    subMchId: b.sub_mchid,
+    ...(b.sub_appid === undefined ? {} : { subAppId: b.sub_appid }),
+    outTradeNo: b.out_trade_no,
+  }
+}
+
 function prepayAnswer (order: Order): V3Answer {
   if (order.codeUrl !== undefined) return { status: 200, body: { code_url: order.codeUrl } }
   if (order.h5Url !== undefined) return { status: 200, body: { h5_url: order.h5Url } }
@@ -57,11 +68,7 @@ function createOrder (wx: WxpayState, sp: ServiceProvider, kind: Kind, raw: unkn
   if (expiresAt <= now) throw paramError('time_expire须晚于当前时间', { location: 'body', field: 'time_expire' })
   const prepay = kind === 'native' ? undefined : prepayId(now)
   const order: Order = {
-    spMchId: sp.spMchId,
-    spAppId: b.sp_appid,
-    subMchId: b.sub_mchid,
-    ...(b.sub_appid === undefined ? {} : { subAppId: b.sub_appid }),
-    outTradeNo: b.out_trade_no,
+    ...orderIdentity(sp, b),
     tradeType: KINDS[kind].tradeType,
     state: 'NOTPAY',
     description: b.description,
