@@ -42,6 +42,15 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY.*32 bytes/)
   })
 
+  it('reads retired secret keys for rotation', () => {
+    const old = Buffer.alloc(32, 1).toString('base64')
+    const older = Buffer.alloc(32, 2).toString('base64')
+    const c = loadConfig({ NODE_ENV: 'test', SECRETS_KEY: KEY, SECRETS_KEYS_RETIRED: ` ${old}, ${older} ` })
+    expect(c.secretsKeysRetired.reveal().map((k) => k[0])).toEqual([1, 2])
+    expect(loadConfig({ NODE_ENV: 'test' }).secretsKeysRetired.reveal()).toEqual([])
+    expect(() => loadConfig({ NODE_ENV: 'test', SECRETS_KEYS_RETIRED: `${old},short` })).toThrow(/SECRETS_KEYS_RETIRED.*32 bytes/)
+  })
+
   it('never shares a generated secret between processes and never prints one', () => {
     const a = loadConfig({ NODE_ENV: 'test' })
     const b = loadConfig({ NODE_ENV: 'test' })

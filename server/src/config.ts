@@ -35,6 +35,14 @@ const EnvSchema = z.object({
   H5_DIST_DIR: z.string().min(1).optional(),
   /** AES-256-GCM key for secrets stored in the database (channel keys, certificates). */
   SECRETS_KEY: base64Key.optional(),
+  /** Earlier SECRETS_KEY values, comma-separated, kept while stored secrets are re-encrypted. */
+  SECRETS_KEYS_RETIRED: z.string().optional().transform((s, ctx) => {
+    const keys = (s ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '')
+    for (const k of keys) {
+      if (!base64Key.safeParse(k).success) ctx.addIssue({ code: 'custom', message: 'each key must be 32 bytes, base64-encoded' })
+    }
+    return keys
+  }),
   /** HMAC key for console and mini-program session tokens. */
   SESSION_SECRET: z.string().min(32).optional(),
 })
@@ -59,6 +67,7 @@ export interface Config {
   outbox: { pollMs: number, batchSize: number }
   h5DistDir: string
   secretsKey: Secret<Buffer>
+  secretsKeysRetired: Secret<Buffer[]>
   sessionSecret: Secret<string>
 }
 
@@ -104,6 +113,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     h5DistDir: path.resolve(e.H5_DIST_DIR ?? path.join(repoRoot, 'h5/dist/h5')),
     secretsKey: new Secret(Buffer.from(secrets.SECRETS_KEY, 'base64')),
+    secretsKeysRetired: new Secret(e.SECRETS_KEYS_RETIRED.map((k) => Buffer.from(k, 'base64'))),
     sessionSecret: new Secret(secrets.SESSION_SECRET),
   }
   return Object.freeze(config)
