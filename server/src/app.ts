@@ -6,6 +6,7 @@ import type { Database } from './db/client'
 import { createOpenApiRegistry } from './docs/openapi'
 import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
+import { IdentityService, identityRoutes } from './modules/identity'
 import { parseBody } from './http/body'
 import type { AppState } from './http/context'
 import { errorHandler } from './http/error'
@@ -14,7 +15,7 @@ import { serveH5 } from './http/static-h5'
 import type { Logger } from './logger'
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir' | 'publicUrl'>
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir' | 'publicUrl' | 'sessionSecret'>
   database: Database
   logger: Logger
   clock: Clock
@@ -28,6 +29,8 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.config.trustProxy })
   const isShuttingDown = deps.isShuttingDown ?? (() => false)
   const openapi = createOpenApiRegistry()
+  const { db } = deps.database
+  const identity = new IdentityService({ db, clock: deps.clock, newId: deps.newId, sessionSecret: deps.config.sessionSecret })
 
   app.use(requestContext(deps))
   app.use(errorHandler())
@@ -41,6 +44,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
 
   for (const router of [
     healthRoutes({ database: deps.database, isShuttingDown }, openapi),
+    identityRoutes(identity, { db, clock: deps.clock }, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

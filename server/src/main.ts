@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseTarget } from './db/client'
 import { DataDirLockedError } from './db/data-dir-lock'
 import { migrate } from './db/migrate'
 import { pruneIdempotencyKeys } from './http/idempotency'
+import { pruneRateLimits } from './http/rate-limit'
 import { createJobHandlers } from './jobs/handlers'
 import { listen } from './lifecycle/http-server'
 import { createLogger, type Logger } from './logger'
@@ -45,7 +46,8 @@ async function main (): Promise<void> {
   })
   worker.start()
   const prune = setInterval(() => {
-    pruneIdempotencyKeys({ db: database.db, clock }).catch((err: unknown) => { logger.warn({ err }, 'pruning idempotency keys failed') })
+    Promise.all([pruneIdempotencyKeys({ db: database.db, clock }), pruneRateLimits({ db: database.db, clock })])
+      .catch((err: unknown) => { logger.warn({ err }, 'pruning idempotency keys or rate-limit counters failed') })
   }, HOUR_MS)
   prune.unref()
 

@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   store: 'sto',
   staff: 'stf',
   account: 'acc',
+  session: 'ses',
   qrCode: 'qr',
   device: 'dev',
   order: 'ord',

@@ -1,3 +1,5 @@
 // Every table, re-exported from the module that owns it. drizzle-kit reads this file.
 export * from '../outbox/outbox.schema'
 export * from '../http/idempotency.schema'
+export * from '../http/rate-limit.schema'
+export * from '../modules/identity/identity.schema'

@@ -6,6 +6,7 @@ import { createIdGenerator } from '@yima/shared'
 import { buildApp, type AppDeps } from '../../src/app'
 import { ManualClock } from '../../src/clock'
 import type { Database } from '../../src/db/client'
+import { Secret } from '../../src/secret'
 
 /** The app wired as main.ts wires it, with a manual clock, a silent logger and an empty H5 dir. */
 export function testApp (database: Database, overrides: Partial<AppDeps> = {}): { app: ReturnType<typeof buildApp>, clock: ManualClock } {
@@ -16,6 +17,7 @@ export function testApp (database: Database, overrides: Partial<AppDeps> = {}): 
       trustProxy: false,
       h5DistDir: mkdtempSync(path.join(tmpdir(), 'yima-h5-')),
       publicUrl: 'http://127.0.0.1:3000',
+      sessionSecret: new Secret('test-session-secret-'.padEnd(48, 'x')),
     },
     database,
     logger: pino({ level: 'silent' }),

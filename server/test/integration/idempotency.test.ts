@@ -20,7 +20,7 @@ function appWithCharges (o: { gate?: Promise<void>, failFirst?: boolean } = {}) 
   const router = new Router<AppState>()
   router.post('/v1/charges', async (ctx, next) => {
     const actor = ctx.get('x-test-actor')
-    if (actor !== '') ctx.state.actor = { id: actor }
+    if (actor !== '') ctx.state.actor = { id: actor, sessionId: 'ses_test', account: { id: actor, login: actor, displayName: actor } }
     await next()
   }, idempotent(deps), async (ctx) => {
     await o.gate
