@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   paymentAttempt: 'pay',
   refund: 'rfd',
   event: 'evt',
+  auditEntry: 'aud',
   outboxJob: 'job',
   delivery: 'dlv',
   coupon: 'cpn',
