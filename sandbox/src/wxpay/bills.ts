@@ -1,3 +1,4 @@
+import { fen, fenToYuanString } from '@yima/shared'
 import { rfc3339China } from '../core/ids'
 import { discountOf, type Ledger, type Order, type Refund } from './ledger'
 
@@ -11,7 +12,7 @@ const HEADER = [
 ]
 const SUMMARY = ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额']
 
-const yuan = (fen: number): string => `${fen < 0 ? '-' : ''}${Math.trunc(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`
+const yuan = (amount: number): string => fenToYuanString(fen(amount))
 /** Fees at the usual 0.6 %, with five decimals of yuan: 0.6 % of n fen is exactly 6n hundred-thousandths of a yuan. */
 const feeYuan = (fen: number): string => {
   const v = fen * 6

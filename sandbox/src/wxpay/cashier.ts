@@ -1,3 +1,5 @@
+import { fen, formatFen } from '@yima/shared'
+
 // The sandbox's stand-ins for what the WeChat client shows: a cashier page (微信支付) and the
 // WeixinJSBridge shim that opens it. Both talk to the control API on the same origin.
 
@@ -6,8 +8,6 @@ const escapeHtml = (s: string): string =>
 
 /** JSON safe inside an inline <script>. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c')
-
-const yuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`
 
 export const CASHIER_MESSAGE_SOURCE = 'yima-sim-cashier'
 
@@ -36,7 +36,7 @@ button{display:block;width:100%;margin-top:16px;padding:12px;font-size:17px;bord
 <body><div class="sheet">
 <div class="brand">微信支付</div>
 <div class="merchant">${escapeHtml(v.merchantName)}</div>
-<div class="amount">¥${yuan(v.total)}</div>
+<div class="amount">${formatFen(fen(v.total))}</div>
 <div class="desc">${escapeHtml(v.description)}</div>
 <button id="pay"${v.blocked === undefined ? '' : ' disabled'}>确认支付</button>
 <button id="cancel">取消</button>
