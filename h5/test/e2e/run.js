@@ -19,18 +19,7 @@ const FIRST_LOAD_BUDGET = 800_000
 const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
   'Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
 
-const results = []
-async function check (name, fn) {
-  const t0 = Date.now()
-  try {
-    await fn()
-    results.push(true)
-    console.log(`ok    ${name} (${Date.now() - t0} ms)`)
-  } catch (e) {
-    results.push(false)
-    console.log(`FAIL  ${name}\n      ${String((e && e.stack) || e).split('\n').slice(0, 8).join('\n      ')}`)
-  }
-}
+const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('browser')
 
 function freePort () {
   return new Promise((resolve, reject) => {
@@ -177,12 +166,4 @@ async function stopServer (server) {
     }
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-})().catch((e) => {
-  results.push(false)
-  console.log(`FAIL  ${(e && e.stack) || e}`)
-}).finally(() => {
-  const passed = results.filter(Boolean).length
-  const failed = results.length - passed
-  console.log(`browser: ${passed} passed, ${failed} failed`)
-  process.exit(failed === 0 && passed > 0 ? 0 : 1)
-})
+})().catch(fail).finally(finish)

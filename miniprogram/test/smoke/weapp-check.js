@@ -24,22 +24,11 @@ function vdomText (node, out = []) { // text of a $gwx render tree
   return out
 }
 
-const results = []
+const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('weapp')
 // Page code runs in timers inside the vm: its exceptions surface here, not in the awaited checks.
 const runtimeErrors = []
 process.on('uncaughtException', (e) => runtimeErrors.push(e))
 process.on('unhandledRejection', (e) => runtimeErrors.push(e))
-async function check (name, fn) {
-  const t0 = Date.now()
-  try {
-    await fn()
-    results.push(true)
-    console.log(`ok    ${name} (${Date.now() - t0} ms)`)
-  } catch (e) {
-    results.push(false)
-    console.log(`FAIL  ${name}\n      ${String((e && e.stack) || e).split('\n').slice(0, 6).join('\n      ')}`)
-  }
-}
 
 ;(async () => {
   let app, gwx, page
@@ -111,13 +100,4 @@ async function check (name, fn) {
   await check('no uncaught errors in the page runtime', () => {
     if (runtimeErrors.length > 0) throw runtimeErrors[0]
   })
-
-  const passed = results.filter(Boolean).length
-  const failed = results.length - passed
-  console.log(`weapp: ${passed} passed, ${failed} failed`)
-  process.exit(failed === 0 ? 0 : 1)
-})().catch((e) => {
-  console.error(e)
-  console.log('weapp: 0 passed, 1 failed')
-  process.exit(1)
-})
+})().catch(fail).finally(finish)
