@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type Router from '@koa/router'
 import type { Context } from 'koa'
+import { fen, fenToYuanString } from '@yima/shared'
 import type { SimWorld } from '../core/world'
 import { deviceFault, requestParams, transportFault, type DeviceFault } from './http'
 import type { Device, DeviceRegistry } from './registry'
@@ -35,8 +36,6 @@ const PT_V9: Record<string, string> = { 1: '支付宝收款', 2: '微信收款',
 const PT_210: Record<string, string> = {
   1: '支付宝', 2: '微信支付', 3: '云支付', 4: '余额支付', 5: '微信储值', 6: '微信买单', 7: '银联刷卡', 8: '会员卡消费', 9: '会员卡充值', 10: '翼支付', 11: '退款', 12: '支付宝退款', 13: '微信退款', 14: '银行卡退款', 15: '银联退款', 16: '工行e支付', 18: 'QQ钱包到账', 19: '京东支付', 20: '用户取消支付', 22: '西银惠支付',
 }
-
-const fenToYuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`
 
 /** vol: 0–100; undefined keeps the speaker's current volume, NaN marks a bad value. */
 function volumeOf (raw: string | undefined, current: number): number {
@@ -85,7 +84,7 @@ export function brhkRoutes (router: Router, world: SimWorld, registry: DeviceReg
       if (!Number.isInteger(price) || price < 1 || price > 2_147_483_647 || Number.isNaN(volume)) return UNKNOWN
       if (d.boundTo === undefined) return CODES.unbound
       const prompts = d.version === '9' ? PT_V9 : PT_210
-      return speak(call, `${prompts[p.pt ?? ''] ?? '收款'}${fenToYuan(price)}元`, volume)
+      return speak(call, `${prompts[p.pt ?? ''] ?? '收款'}${fenToYuanString(fen(price))}元`, volume)
     },
     /** Free text read by the speaker's TTS (at most 128 bytes). */
     'notify.php': (call) => {
