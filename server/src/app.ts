@@ -6,7 +6,10 @@ import type { Database } from './db/client'
 import { createOpenApiRegistry } from './docs/openapi'
 import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
-import { IdentityService, identityRoutes } from './modules/identity'
+import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
+import { scanRoutes, tenancyRoutes } from './modules/tenancy'
+import { consoleGuard } from './http/console-guard'
+import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
 import type { AppState } from './http/context'
 import { errorHandler } from './http/error'
@@ -15,13 +18,15 @@ import { serveH5 } from './http/static-h5'
 import type { Logger } from './logger'
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir' | 'publicUrl' | 'sessionSecret'>
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir'> & ServiceConfig
   database: Database
   logger: Logger
   clock: Clock
   newId: IdGenerator
   /** True once graceful shutdown has begun. */
   isShuttingDown?: () => boolean
+  /** Built here unless given (main.ts shares them with the job worker). */
+  services?: Services
 }
 
 /** Builds the Koa application without listening, so tests can drive `app.callback()` directly. */
@@ -30,7 +35,10 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
   const isShuttingDown = deps.isShuttingDown ?? (() => false)
   const openapi = createOpenApiRegistry()
   const { db } = deps.database
-  const identity = new IdentityService({ db, clock: deps.clock, newId: deps.newId, sessionSecret: deps.config.sessionSecret })
+  const services = deps.services ?? createServices({ config: deps.config, db, clock: deps.clock, newId: deps.newId })
+  const { identity, bindings, tenancy } = services
+  const guard = consoleGuard({ db, identity, bindings })
+  const platformOa = deps.config.platformOfficialAccount
 
   app.use(requestContext(deps))
   app.use(errorHandler())
@@ -45,6 +53,18 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
   for (const router of [
     healthRoutes({ database: deps.database, isShuttingDown }, openapi),
     identityRoutes(identity, { db, clock: deps.clock }, openapi),
+    consoleIdentityRoutes(identity, bindings, db, openapi),
+    tenancyRoutes(tenancy, guard, openapi),
+    scanRoutes(tenancy, {
+      db,
+      clock: deps.clock,
+      box: services.box,
+      tokens: services.tokens,
+      bindings,
+      platformOfficialAccount: platformOa === null ? null : { appId: platformOa.appId, secret: platformOa.secret.reveal() },
+      oauth: tenancy.officialAccounts.oauth,
+      component: services.component,
+    }),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

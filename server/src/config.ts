@@ -45,6 +45,22 @@ const EnvSchema = z.object({
   }),
   /** HMAC key for console and mini-program session tokens. */
   SESSION_SECRET: z.string().min(32).optional(),
+  /** Channel hosts: the real ones by default; the sandbox's in development and tests. */
+  WXPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/'),
+  WXMP_API_BASE_URL: z.url().default('https://api.weixin.qq.com/'),
+  WX_OPEN_BASE_URL: z.url().default('https://open.weixin.qq.com/'),
+  /** Host of the open platform's authorization page (componentloginpage). */
+  WX_MP_BASE_URL: z.url().default('https://mp.weixin.qq.com/'),
+  ALIPAY_GATEWAY: z.url().default('https://openapi.alipay.com/gateway.do'),
+  ALIPAY_OPENAUTH_URL: z.url().default('https://openauth.alipay.com/'),
+  /** The platform's own official account, through which console accounts bind WeChat (T1). */
+  PLATFORM_OA_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+  PLATFORM_OA_SECRET: z.string().min(1).optional(),
+  /** The platform as a WeChat open-platform third-party platform (第三方平台), for T3. */
+  WX_COMPONENT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+  WX_COMPONENT_SECRET: z.string().min(1).optional(),
+  WX_COMPONENT_TOKEN: z.string().min(1).optional(),
+  WX_COMPONENT_AES_KEY: z.string().length(43).optional(),
 })
 
 /** The variables that hold secrets: required in production, generated elsewhere. */
@@ -69,6 +85,17 @@ export interface Config {
   secretsKey: Secret<Buffer>
   secretsKeysRetired: Secret<Buffer[]>
   sessionSecret: Secret<string>
+  channels: ChannelHosts
+  /** Unset until the operator configures it; the features that need it answer platform_not_configured. */
+  platformOfficialAccount: { appId: string, secret: Secret<string> } | null
+  wechatComponent: { appId: string, secret: Secret<string>, token: string, aesKey: Secret<string> } | null
+}
+
+export interface ChannelHosts {
+  wxpayBaseUrl: string
+  wechat: { api: string, open: string, mp: string }
+  alipayGateway: string
+  alipayOpenAuthUrl: string
 }
 
 export class ConfigError extends Error {
@@ -115,6 +142,18 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     secretsKey: new Secret(Buffer.from(secrets.SECRETS_KEY, 'base64')),
     secretsKeysRetired: new Secret(e.SECRETS_KEYS_RETIRED.map((k) => Buffer.from(k, 'base64'))),
     sessionSecret: new Secret(secrets.SESSION_SECRET),
+    channels: {
+      wxpayBaseUrl: e.WXPAY_BASE_URL,
+      wechat: { api: e.WXMP_API_BASE_URL, open: e.WX_OPEN_BASE_URL, mp: e.WX_MP_BASE_URL },
+      alipayGateway: e.ALIPAY_GATEWAY,
+      alipayOpenAuthUrl: e.ALIPAY_OPENAUTH_URL,
+    },
+    platformOfficialAccount: e.PLATFORM_OA_APPID !== undefined && e.PLATFORM_OA_SECRET !== undefined
+      ? { appId: e.PLATFORM_OA_APPID, secret: new Secret(e.PLATFORM_OA_SECRET) }
+      : null,
+    wechatComponent: e.WX_COMPONENT_APPID !== undefined && e.WX_COMPONENT_SECRET !== undefined && e.WX_COMPONENT_TOKEN !== undefined && e.WX_COMPONENT_AES_KEY !== undefined
+      ? { appId: e.WX_COMPONENT_APPID, secret: new Secret(e.WX_COMPONENT_SECRET), token: e.WX_COMPONENT_TOKEN, aesKey: new Secret(e.WX_COMPONENT_AES_KEY) }
+      : null,
   }
   return Object.freeze(config)
 }

@@ -7,7 +7,7 @@ import { DataDirLockedError } from './db/data-dir-lock'
 import { migrate } from './db/migrate'
 import { pruneIdempotencyKeys } from './http/idempotency'
 import { pruneRateLimits } from './http/rate-limit'
-import { createJobHandlers } from './jobs/handlers'
+import { createServices } from './services'
 import { listen } from './lifecycle/http-server'
 import { createLogger, type Logger } from './logger'
 import { OutboxWorker } from './outbox'
@@ -32,7 +32,8 @@ async function main (): Promise<void> {
   logger.info({ database: database.kind }, 'database ready')
 
   let shuttingDown = false
-  const app = buildApp({ config, database, logger, clock, newId, isShuttingDown: () => shuttingDown })
+  const services = createServices({ config, db: database.db, clock, newId })
+  const app = buildApp({ config, database, logger, clock, newId, services, isShuttingDown: () => shuttingDown })
   const http = await listen(app.callback(), { host: config.host, port: config.port })
 
   const worker = new OutboxWorker({
@@ -40,7 +41,7 @@ async function main (): Promise<void> {
     clock,
     newId,
     logger,
-    handlers: createJobHandlers(),
+    handlers: services.jobHandlers,
     batchSize: config.outbox.batchSize,
     pollMs: config.outbox.pollMs,
   })

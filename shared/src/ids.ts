@@ -25,6 +25,10 @@ export const ID_PREFIXES = {
   coupon: 'cpn',
   ledgerEntry: 'led',
   request: 'req',
+  activationCode: 'act',
+  wechatBinding: 'bnd',
+  wechatIdentity: 'wid',
+  maidanSync: 'mds',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

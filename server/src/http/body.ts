@@ -6,13 +6,14 @@ import type { AppState } from './context'
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
- * Parses JSON and form bodies up to `limitBytes`, keeping the exact text in
+ * Parses JSON, form and XML (WeChat's pushes) bodies up to `limitBytes`, keeping the exact text in
  * `ctx.request.rawBody` for signatures and idempotency hashes. A body of any other type is
  * refused with 415 rather than silently ignored.
  */
 export function parseBody (limitBytes: number): Middleware<AppState> {
   const parse = bodyParser({
-    enableTypes: ['json', 'form'],
+    enableTypes: ['json', 'form', 'xml'],
+    xmlLimit: limitBytes,
     encoding: 'utf-8',
     jsonLimit: limitBytes,
     formLimit: limitBytes,
@@ -20,7 +21,7 @@ export function parseBody (limitBytes: number): Middleware<AppState> {
     parsedMethods: [...BODY_METHODS],
   })
   return async (ctx, next) => {
-    if (BODY_METHODS.has(ctx.method) && hasBody(ctx.req.headers) && ctx.is('json', 'urlencoded') === false) {
+    if (BODY_METHODS.has(ctx.method) && hasBody(ctx.req.headers) && ctx.is('json', 'urlencoded', 'xml', 'text/xml') === false) {
       throw new AppError('invalid_request', 'unsupported_media_type', '请求体须为 application/json', { status: 415 })
     }
     const declared = Number(ctx.get('content-length'))

@@ -5,7 +5,6 @@ import Router from '@koa/router'
 import request from 'supertest'
 import { z } from 'zod'
 import { AppError } from '@yima/shared'
-import { Secret } from '../../src/secret'
 import { useTestDatabase } from '../helpers/database'
 import { testApp } from '../helpers/app'
 
@@ -110,7 +109,7 @@ describe('HTTP core', () => {
     mkdirSync(path.join(dist, 'js'))
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>yima</title>')
     writeFileSync(path.join(dist, 'js/app.1a2b3c4d.js'), 'console.log(1)')
-    const { app } = testApp(database.get(), { config: { bodyLimitBytes: 1024, trustProxy: false, publicUrl: 'http://x', h5DistDir: dist, sessionSecret: new Secret('s'.repeat(48)) } })
+    const { app } = testApp(database.get(), { config: { bodyLimitBytes: 1024, publicUrl: 'http://x', h5DistDir: dist } })
     const index = await request(app.callback()).get('/').expect(200)
     expect(index.text).toContain('<title>yima</title>')
     const asset = await request(app.callback()).get('/js/app.1a2b3c4d.js').expect(200)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 /** People who sign in to the console (platform operators, service-provider staff). */
 export const accounts = pgTable('accounts', {
@@ -10,6 +10,8 @@ export const accounts = pgTable('accounts', {
   /** `scrypt$N$r$p$salt$hash`, see password.ts. */
   passwordHash: text('password_hash').notNull(),
   status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  /** Platform operators see and manage every service provider (T9: platform ⊃ SP). */
+  isOperator: boolean('is_operator').notNull().default(false),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -38,5 +40,35 @@ export const sessions = pgTable('sessions', {
   index('sessions_account').on(t.accountId),
 ])
 
+/** WeChat identities bound to a console account by scanning the binding QR (T1); one account may have several. */
+export const wechatIdentities = pgTable('wechat_identities', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  /** The platform official account the openid belongs to. */
+  appId: text('app_id').notNull(),
+  openid: text('openid').notNull(),
+  nickname: text('nickname'),
+  boundAt: timestamp('bound_at', { withTimezone: true }).notNull(),
+}, (t) => [
+  uniqueIndex('wechat_identities_account_openid').on(t.accountId, t.appId, t.openid),
+  index('wechat_identities_openid').on(t.appId, t.openid),
+])
+
+/** A binding QR shown in the console; only the SHA-256 of its token is kept. */
+export const wechatBindings = pgTable('wechat_bindings', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  identityId: text('identity_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+}, (t) => [
+  uniqueIndex('wechat_bindings_token').on(t.tokenHash),
+  index('wechat_bindings_account').on(t.accountId),
+])
+
+export type WechatIdentityRow = typeof wechatIdentities.$inferSelect
+export type WechatBindingRow = typeof wechatBindings.$inferSelect
 export type AccountRow = typeof accounts.$inferSelect
 export type SessionRow = typeof sessions.$inferSelect

@@ -1,3 +1,6 @@
 export { IdentityService, ACCESS_TTL_SEC, SESSION_TTL_MS, type Actor, type AccountView, type SessionTokens } from './identity.service'
 export { identityRoutes } from './routes'
 export { accounts, sessions } from './identity.schema'
+export { WechatBindingService } from './wechat-binding.service'
+export { consoleIdentityRoutes } from './console.routes'
+export { wechatIdentities, wechatBindings } from './identity.schema'

@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import { AppError, type AddStaffBody, type QrCodeDTO, type ScanProblem, type StaffDTO, type StaffRole } from '@yima/shared'
+import type { Caller } from './caller'
+import { staffDTO } from './dto'
+import { inScope, scopeWhere, type Ancestry, type Scope } from './scope'
+import { auditable, type TenancyDeps } from './service-providers.service'
+import { activationCodes, staff, type StaffRow } from './tenancy.schema'
+
+/** How long an activation QR stays valid; the console shows a fresh one after that. */
+export const ACTIVATION_TTL_MS = 24 * 3600_000
+
+export type EntityKind = 'sp' | 'ssp' | 'merchant' | 'store'
+
+/** An entity whose people are managed here, with the roles it can hold. */
+export interface Entity extends Ancestry { kind: EntityKind, id: string, name: string }
+
+const ROLES_OF: Record<EntityKind, readonly StaffRole[]> = {
+  sp: ['sp_admin'],
+  ssp: ['ssp_admin'],
+  merchant: ['merchant_admin'],
+  store: ['store_manager', 'clerk'],
+}
+
+/** The staff rows that belong to exactly this entity (not to its children). */
+function ofEntity (e: Entity) {
+  switch (e.kind) {
+    case 'sp': return and(eq(staff.spId, e.id), eq(staff.role, 'sp_admin'))
+    case 'ssp': return and(eq(staff.sspId, e.id), eq(staff.role, 'ssp_admin'))
+    case 'merchant': return and(eq(staff.merchantId, e.id), eq(staff.role, 'merchant_admin'))
+    case 'store': return eq(staff.storeId, e.id)
+  }
+}
+
+const staffScope = { sp: staff.spId, ssp: staff.sspId, merchant: staff.merchantId, store: staff.storeId }
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
+const tokenContext = (codeId: string): string => `activation_codes.token:${codeId}`
+
+export class ScanProblemError extends Error {
+  override readonly name = 'ScanProblemError'
+  constructor (readonly problem: ScanProblem) { super(problem) }
+}
+
+/** Admins, managers and clerks (T4, T5): adding, removing, and activation by QR. */
+export class StaffService {
+  constructor (private readonly deps: TenancyDeps) {}
+
+  async list (caller: Caller, entity: Entity): Promise<{ data: StaffDTO[] }> {
+    const rows = await this.deps.db.select().from(staff)
+      .where(and(ofEntity(entity), isNull(staff.deletedAt), scopeWhere(caller.scope, staffScope)))
+      .orderBy(asc(staff.createdAt))
+    return { data: rows.map(staffDTO) }
+  }
+
+  async add (caller: Caller, entity: Entity, role: StaffRole, input: AddStaffBody): Promise<StaffDTO> {
+    if (!ROLES_OF[entity.kind].includes(role)) throw new AppError('invalid_request', 'validation_failed', '该对象不能添加此角色', { param: 'role' })
+    const now = this.deps.clock.now()
+    const id = this.deps.newId('stf')
+    const row = await this.deps.db.transaction(async (tx) => {
+      const [inserted] = await tx.insert(staff).values({
+        id,
+        role,
+        spId: entity.spId,
+        sspId: entity.sspId ?? null,
+        merchantId: entity.kind === 'merchant' ? entity.id : entity.merchantId ?? null,
+        storeId: entity.kind === 'store' ? entity.id : null,
+        name: input.name,
+        phone: input.phone ?? null,
+        email: input.email ?? null,
+        refundPermission: input.refundPermission,
+        createdAt: now,
+        updatedAt: now,
+      }).returning()
+      if (inserted === undefined) throw new Error('insert returned nothing')
+      await this.deps.audit.record(tx, { actor: caller.actor, action: 'staff.added', target: { type: 'staff', id }, tenantId: entity.spId, after: auditable(inserted, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+      return inserted
+    })
+    return staffDTO(row)
+  }
+
+  async row (scope: Scope, id: string): Promise<StaffRow> {
+    const [row] = await this.deps.db.select().from(staff).where(and(eq(staff.id, id), isNull(staff.deletedAt), scopeWhere(scope, staffScope)))
+    if (row === undefined) throw new AppError('not_found', 'staff_not_found', undefined, { param: 'id' })
+    return row
+  }
+
+  /**
+   * Removes an admin (T5). Replacing one = add, activate, delete the old; the last admin of an
+   * entity and the last one allowed to refund stay. The entity's admins are locked first, so two
+   * concurrent deletions cannot each believe the other admin remains.
+   */
+  async remove (caller: Caller, id: string): Promise<void> {
+    const target = await this.row(caller.scope, id)
+    await this.deps.db.transaction(async (tx) => {
+      const sameEntity = target.role === 'sp_admin'
+        ? and(eq(staff.spId, target.spId), eq(staff.role, 'sp_admin'))
+        : target.role === 'ssp_admin'
+          ? and(eq(staff.sspId, target.sspId ?? ''), eq(staff.role, 'ssp_admin'))
+          : target.role === 'merchant_admin'
+            ? and(eq(staff.merchantId, target.merchantId ?? ''), eq(staff.role, 'merchant_admin'))
+            : and(eq(staff.storeId, target.storeId ?? ''), eq(staff.role, target.role))
+      const peers = await tx.select().from(staff).where(and(sameEntity, isNull(staff.deletedAt))).orderBy(asc(staff.id)).for('update')
+      const me = peers.find((p) => p.id === id)
+      if (me === undefined) throw new AppError('not_found', 'staff_not_found')
+      const others = peers.filter((p) => p.id !== id)
+      const isAdmin = target.role !== 'clerk'
+      if (isAdmin && others.length === 0) throw new AppError('conflict', 'last_admin')
+      if (isAdmin && me.refundPermission && !others.some((p) => p.refundPermission)) throw new AppError('conflict', 'last_refund_admin')
+      const now = this.deps.clock.now()
+      await tx.update(staff).set({ deletedAt: now, updatedAt: now }).where(eq(staff.id, id))
+      // Codes of a removed person must not activate anything.
+      await tx.update(activationCodes).set({ expiresAt: now }).where(and(eq(activationCodes.staffId, id), isNull(activationCodes.usedAt)))
+      await this.deps.audit.record(tx, { actor: caller.actor, action: 'staff.removed', target: { type: 'staff', id }, tenantId: target.spId, before: auditable(me, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+    })
+  }
+
+  /**
+   * The person's activation QR: the live code if there is one (so a QR already sent keeps
+   * working), else a new one. An activated person has none.
+   */
+  async activationQr (caller: Caller, id: string): Promise<QrCodeDTO & { staffId: string }> {
+    const person = await this.row(caller.scope, id)
+    if (person.activatedAt !== null) throw new AppError('conflict', 'staff_already_activated')
+    const now = this.deps.clock.now()
+    const [live] = await this.deps.db.select().from(activationCodes)
+      .where(and(eq(activationCodes.staffId, id), isNull(activationCodes.usedAt), gt(activationCodes.expiresAt, now)))
+      .orderBy(desc(activationCodes.expiresAt)).limit(1)
+    if (live !== undefined) {
+      const token = this.deps.box.open(live.tokenSealed, tokenContext(live.id)).reveal()
+      return { staffId: id, url: this.activationUrl(token), expiresAt: live.expiresAt.toISOString() }
+    }
+    const token = randomBytes(24).toString('base64url')
+    const codeId = this.deps.newId('act')
+    const expiresAt = new Date(now.getTime() + ACTIVATION_TTL_MS)
+    await this.deps.db.insert(activationCodes).values({
+      id: codeId, staffId: id, spId: person.spId, tokenHash: sha256(token), tokenSealed: this.deps.box.seal(token, tokenContext(codeId)), expiresAt, createdAt: now,
+    })
+    return { staffId: id, url: this.activationUrl(token), expiresAt: expiresAt.toISOString() }
+  }
+
+  activationUrl (token: string): string { return `${this.deps.publicUrl}/scan/activate?t=${token}` }
+
+  /** The code behind a scanned token, or the problem page to show. Does not use it up. */
+  async peek (token: string): Promise<{ codeId: string, person: StaffRow }> {
+    const [code] = await this.deps.db.select().from(activationCodes).where(eq(activationCodes.tokenHash, sha256(token)))
+    if (code === undefined) throw new ScanProblemError('code_unknown')
+    if (code.usedAt !== null) throw new ScanProblemError('code_used')
+    if (code.expiresAt <= this.deps.clock.now()) throw new ScanProblemError('code_expired')
+    const [person] = await this.deps.db.select().from(staff).where(eq(staff.id, code.staffId))
+    if (person === undefined || person.deletedAt !== null) throw new ScanProblemError('code_unknown')
+    if (person.activatedAt !== null) throw new ScanProblemError('code_used')
+    return { codeId: code.id, person }
+  }
+
+  /** Uses the code up and binds the openid to the person, both compare-and-set in one transaction. */
+  async activate (token: string, o: { appId: string, openid: string, spId: string, origin?: Caller['origin'] }): Promise<StaffRow> {
+    const { codeId, person } = await this.peek(token)
+    if (person.spId !== o.spId) throw new ScanProblemError('code_foreign')
+    const now = this.deps.clock.now()
+    return await this.deps.db.transaction(async (tx) => {
+      const used = await tx.update(activationCodes).set({ usedAt: now, usedByOpenid: o.openid })
+        .where(and(eq(activationCodes.id, codeId), isNull(activationCodes.usedAt), gt(activationCodes.expiresAt, now)))
+        .returning({ id: activationCodes.id })
+      if (used.length === 0) throw new ScanProblemError('code_used')
+      const [activated] = await tx.update(staff).set({ wxAppId: o.appId, wxOpenid: o.openid, activatedAt: now, updatedAt: now })
+        .where(and(eq(staff.id, person.id), isNull(staff.activatedAt), isNull(staff.deletedAt)))
+        .returning()
+      if (activated === undefined) throw new ScanProblemError('code_used')
+      // Other live codes of the same person die with this activation.
+      await tx.update(activationCodes).set({ expiresAt: now }).where(and(eq(activationCodes.staffId, person.id), isNull(activationCodes.usedAt)))
+      await this.deps.audit.record(tx, { actor: { id: person.id, kind: 'staff' }, action: 'staff.activated', target: { type: 'staff', id: person.id }, tenantId: person.spId, after: { activatedAt: now.toISOString() }, ...(o.origin === undefined ? {} : { origin: o.origin }) })
+      return activated
+    })
+  }
+
+  /** Whether the code was used by this openid: a repeated callback after a successful activation. */
+  async usedBy (token: string, openidHint?: string): Promise<boolean> {
+    const [code] = await this.deps.db.select().from(activationCodes).where(eq(activationCodes.tokenHash, sha256(token)))
+    return code?.usedAt != null && (openidHint === undefined || code.usedByOpenid === openidHint)
+  }
+
+  /** The people an openid acts as for an entity: the management QR lets them in (T4). */
+  async rolesFor (entity: Entity, appId: string, openid: string): Promise<StaffRow[]> {
+    return await this.deps.db.select().from(staff)
+      .where(and(ofEntity(entity), eq(staff.wxAppId, appId), eq(staff.wxOpenid, openid), isNull(staff.deletedAt), sql`${staff.activatedAt} is not null`))
+  }
+
+  inScope (scope: Scope, e: Entity): boolean { return inScope(scope, e) }
+}
