@@ -65,6 +65,9 @@ export class AlipayAuth {
     return m
   }
 
+  /** Every merchant the sandbox knows, oldest first (the authorization page lists them). */
+  merchants (): Merchant[] { return [...this.#merchants.values()] }
+
   /** Whether this app id is the ISV's or one a merchant authorized: the apps OAuth may issue codes for. */
   knowsApp (appId: string, isvAppId: string): boolean {
     return appId === isvAppId || [...this.#merchants.values()].some((m) => m.authAppId === appId)
@@ -111,6 +114,22 @@ export class AlipayAuth {
     if (entry === undefined) return err(20001, 'aop.invalid-app-auth-token', '无效的应用授权令牌')
     if (entry.expiresAt <= this.clock.nowMs()) return err(20001, 'aop.app-auth-token-time-out', '应用授权令牌已过期')
     return entry.merchant
+  }
+
+  /**
+   * Ends the app_auth_tokens named by token or merchant PID (`POST /__sim/alipay/app-tokens/expire`):
+   * expired tokens answer `aop.app-auth-token-time-out`; revoked ones (the merchant cancelled the
+   * authorization) are forgotten and answer `aop.invalid-app-auth-token`. Refresh tokens stay.
+   */
+  endAppTokens (match: { token?: string, pid?: string }, revoke: boolean): number {
+    let n = 0
+    for (const [token, entry] of this.#appTokens) {
+      if ((match.token !== undefined && token !== match.token) || (match.pid !== undefined && entry.merchant.userId !== match.pid)) continue
+      if (revoke) this.#appTokens.delete(token)
+      else entry.expiresAt = Math.min(entry.expiresAt, this.clock.nowMs())
+      n++
+    }
+    return n
   }
 
   /** Test customers by handle; each gets a 2088 user id and a masked-looking phone login. */

@@ -14,6 +14,12 @@ const TradeRef = z.object({
   buyer_id: Pid.optional(),
   sim_user: z.string().min(1).optional(),
 }).refine((b) => b.out_trade_no !== undefined || b.trade_no !== undefined, { message: 'out_trade_no or trade_no is required' })
+const EndTokens = z.object({
+  app_auth_token: z.string().min(1).optional(),
+  pid: Pid.optional(),
+  /** The merchant cancelled the authorization: the token becomes unknown instead of expired. */
+  revoke: z.boolean().default(false),
+}).refine((b) => b.app_auth_token !== undefined || b.pid !== undefined, { message: 'app_auth_token or pid is required' })
 const NextBody = z.object({ result: z.enum(BARCODE_OUTCOMES), buyer_id: Pid.optional(), count: z.number().int().positive().default(1) })
 
 const controlError = (status: number, message: string): Error => Object.assign(new Error(message), { status, expose: true })
@@ -28,6 +34,14 @@ export function alipayControlRoutes (sim: AlipaySim): Router {
     const merchant = sim.auth.merchant(b.user_id)
     ctx.status = 201
     ctx.body = { app_auth_code: sim.auth.issueAppAuthCode(merchant), user_id: merchant.userId, auth_app_id: merchant.authAppId }
+  })
+
+  // Ends a merchant's app_auth_token without moving the clock 365 days for everyone else.
+  router.post('/app-tokens/expire', (ctx) => {
+    const b = parseControl(EndTokens, ctx.request.body)
+    const n = sim.auth.endAppTokens({ ...(b.app_auth_token === undefined ? {} : { token: b.app_auth_token }), ...(b.pid === undefined ? {} : { pid: b.pid }) }, b.revoke)
+    if (n === 0) throw controlError(404, 'no app_auth_token matches')
+    ctx.body = { expired: n, revoked: b.revoke }
   })
 
   // The customer pays an open trade (scanning it first if it is an unscanned QR code); notifies.

@@ -1,5 +1,6 @@
 import Router from '@koa/router'
 import type { SimChannel, SimWorld } from '../core/world'
+import { appAuthRoutes } from './appauth'
 import { AlipayAuth } from './auth'
 import { alipayControlRoutes } from './control'
 import { gatewayRoutes } from './gateway'
@@ -45,7 +46,7 @@ export function createAlipay (world: SimWorld): SimChannel<AlipayClientConfig> {
     name: 'alipay',
     routes: () => {
       const router = new Router()
-      for (const r of [gatewayRoutes(sim), v3Routes(sim), pageRoutes(sim), alipayControlRoutes(sim)]) router.use(r.routes())
+      for (const r of [gatewayRoutes(sim), v3Routes(sim), pageRoutes(sim), appAuthRoutes(sim), alipayControlRoutes(sim)]) router.use(r.routes())
       return router
     },
     // Getters: the port is bound only after createAlipay, so URLs are read when used.

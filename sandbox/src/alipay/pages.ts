@@ -106,7 +106,7 @@ function syncReturnParams (sim: AlipaySim, t: Trade): Record<string, string> {
   }, 'alipay:return')
 }
 
-function withQuery (url: string, params: Record<string, string | undefined>): string {
+export function withQuery (url: string, params: Record<string, string | undefined>): string {
   const u = new URL(url)
   for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v)
   return u.toString()
@@ -120,7 +120,7 @@ function simUser (ctx: Context): string {
   return c === undefined || c === '' ? DEFAULT_BUYER : decodeURIComponent(c)
 }
 
-const shell = (title: string, body: string): string => `<!doctype html>
+export const shell = (title: string, body: string, header = '支付宝收银台 · 模拟'): string => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:-apple-system,"PingFang SC",sans-serif;background:#f5f5f5;margin:0;color:#333}
@@ -128,7 +128,7 @@ header{background:#1677ff;color:#fff;padding:14px 16px;font-size:17px}main{paddi
 .amount{font-size:36px;font-weight:600;margin:12px 0}.muted{color:#888;font-size:14px}
 button{display:block;width:100%;padding:13px;margin-top:14px;border:0;border-radius:8px;font-size:17px}
 .pay{background:#1677ff;color:#fff}.cancel{background:#fff;color:#333;border:1px solid #ddd}</style></head>
-<body><header>支付宝收银台 · 模拟</header><main>${body}</main></body></html>`
+<body><header>${escapeHtml(header)}</header><main>${body}</main></body></html>`
 
 function cashierPage (ctx: Context, t: Trade, user: string): void {
   const base = `/__sim/alipay/cashier/${encodeURIComponent(t.tradeNo)}`

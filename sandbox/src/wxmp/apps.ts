@@ -21,6 +21,8 @@ export interface WxApp {
   secret: string
   type: AppType
   name: string
+  /** 主体名称: the company behind the account, as api_get_authorizer_info reports it. */
+  principalName: string
   /** The account's original id (gh_…): ToUserName of every push. */
   originalId: string
   /** 认证: unverified accounts have no web authorization (OAuth 10005) and no template/card APIs (48001). */
@@ -59,6 +61,7 @@ export class AppRegistry {
       secret: input.secret ?? hex(16),
       type: input.type ?? 'official_account',
       name: input.name ?? `测试公众号 ${appid.slice(-4)}`,
+      principalName: input.principalName ?? '深圳市易码沙箱科技有限公司',
       originalId: input.originalId ?? `gh_${hex(6)}`,
       verified: input.verified ?? true,
       cardPermission: input.cardPermission ?? true,

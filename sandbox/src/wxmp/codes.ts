@@ -20,13 +20,13 @@ export class OneTimeCodes<T extends object> {
   }
 
   /**
-   * 41008 missing; 40163 already exchanged; 40029 unknown, expired or issued to another appid
-   * (WeChat reports an expired code as invalid, not with a code of its own).
+   * 41008 missing; 40163 already exchanged; 40029 unknown, expired, issued to another appid or not
+   * `accepted` by this exchange (WeChat reports an expired code as invalid, not with a code of its own).
    */
-  redeem (appid: string, code: string | undefined): T {
+  redeem (appid: string, code: string | undefined, accepted: (data: T) => boolean = () => true): T {
     if (code === undefined) throw new WxError(41008)
     const entry = this.#codes.get(code)
-    if (entry === undefined || entry.appid !== appid) throw new WxError(40029)
+    if (entry === undefined || entry.appid !== appid || !accepted(entry)) throw new WxError(40029)
     if (entry.used) throw new WxError(40163)
     if (this.clock.nowMs() >= entry.expiresAt) throw new WxError(40029)
     entry.used = true

@@ -23,6 +23,7 @@ export interface ControlParts extends WxmpDeps {
 
 const AppFlags = z.object({
   name: z.string().min(1).optional(),
+  principalName: z.string().min(1).optional(),
   secret: z.string().min(1).optional(),
   originalId: z.string().regex(/^gh_\w+$/).optional(),
   verified: z.boolean().optional(),

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto'
 
 /**
  * The errmsg WeChat sends with each errcode (the global return-code table,
- * https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html, and the
- * card API codes). Real messages end in a request id, `rid: 8hex-8hex-8hex`, that WeChat support asks
- * for; clients must branch on errcode only, never on the text.
+ * https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html, the card
+ * API codes and the third-party platform's 61xxx codes). Real messages end in a request id,
+ * `rid: 8hex-8hex-8hex`, that WeChat support asks for; clients must branch on errcode only, never on
+ * the text.
  */
 const ERRMSG = new Map<number, string>([
   [-1, 'system error'],
@@ -47,6 +48,15 @@ const ERRMSG = new Map<number, string>([
   [44002, 'empty post data'],
   [47001, 'data format error'],
   [48001, 'api unauthorized'],
+  // Third-party platform (第三方平台) codes.
+  [61003, 'component is not authorized by this account'],
+  [61005, 'component ticket is expired'],
+  [61006, 'component ticket is invalid'],
+  [61009, 'code is invalid'],
+  [61010, 'code is expired'],
+  [61011, 'invalid component'],
+  [61014, 'must use component token for component api'],
+  [61023, 'refresh_token is invalid'],
 ])
 
 export const rid = (): string => [4, 4, 4].map((n) => randomBytes(n).toString('hex')).join('-')

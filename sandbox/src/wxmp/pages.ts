@@ -42,3 +42,28 @@ export function qrPlaceholderSvg (text: string): string {
     '<text x="140" y="130" font-size="28" text-anchor="middle" font-family="sans-serif">QR</text>' +
     `<text x="140" y="170" font-size="9" text-anchor="middle" font-family="monospace">${escapeHtml(text)}</text></svg>`
 }
+
+export interface AuthorizableAccount {
+  appid: string
+  name: string
+  /** Shown beside the name, e.g. 未认证. */
+  note?: string
+  funcs: ReadonlyArray<{ id: number, name: string, checked: boolean }>
+}
+
+/**
+ * The admin's confirmation page of a third-party platform authorization: one form per account they
+ * may authorize, each with its 权限集 ticked. The forms resubmit the same link with `appid` and the
+ * ticked `func` values; an empty hidden `func` makes "nothing ticked" explicit.
+ */
+export function componentAuthPage (componentName: string, action: string, hidden: ReadonlyArray<readonly [string, string]>, accounts: readonly AuthorizableAccount[]): string {
+  const keep = hidden.map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('')
+  const forms = accounts.map((a) => {
+    const boxes = a.funcs.map((f) => `<label><input type="checkbox" name="func" value="${f.id}"${f.checked ? ' checked' : ''}> ${escapeHtml(f.name)}</label><br>`).join('')
+    const note = a.note === undefined ? '' : ` <span class="muted">${escapeHtml(a.note)}</span>`
+    return `<form method="get" action="${escapeHtml(action)}" data-appid="${escapeHtml(a.appid)}">${keep}<input type="hidden" name="appid" value="${escapeHtml(a.appid)}">` +
+      `<input type="hidden" name="func" value=""><h4>${escapeHtml(a.name)}${note}</h4>${boxes}<button type="submit">授权</button></form>`
+  }).join('')
+  const body = accounts.length === 0 ? '<p class="err">没有可以授权的帐号</p>' : forms
+  return page('公众号授权', `<h3>授权给 ${escapeHtml(componentName)}</h3><p class="muted">沙箱：你是以下帐号的管理员，选择要授权的帐号和权限集</p>${body}`)
+}

@@ -14,7 +14,14 @@ const GRACE_MS = 300_000
 const WELL_FORMED = /^\d+_[\w-]{32,}$/
 export const isWellFormedToken = (token: string): boolean => WELL_FORMED.test(token)
 
-interface Issued { token: string, appid: string, expiresAt: number, revokedAt?: number }
+/**
+ * Whose token it is: the account's own (`/cgi-bin/token`), its stable token, a third-party platform's
+ * component_access_token, or the authorizer_access_token a platform holds for an account. An
+ * account's own token and the one its platform holds never replace each other.
+ */
+export type TokenLane = 'own' | 'stable' | 'component' | 'authorizer'
+
+interface Issued { token: string, appid: string, lane: TokenLane, expiresAt: number, revokedAt?: number }
 
 /** `<digits>_<~128 url-safe characters>`, the shape of a real access_token. */
 export const newToken = (): string => `${randomInt(70, 100)}_${randomBytes(96).toString('base64url')}`
@@ -27,15 +34,24 @@ export class TokenStore {
 
   constructor (private readonly clock: SimClock) {}
 
-  /** A fresh token; the previous one of this appid stays valid for the grace period only. */
-  issue (appid: string): Issued {
+  /** A fresh token; the previous one of this appid (in this lane) stays valid for the grace period only. */
+  issue (appid: string, lane: TokenLane = 'own'): Issued {
     const now = this.clock.nowMs()
-    const previous = this.#latest.get(appid)
+    const key = `${lane}|${appid}`
+    const previous = this.#latest.get(key)
     if (previous !== undefined) previous.revokedAt = Math.min(previous.revokedAt ?? Infinity, now + GRACE_MS)
-    const issued: Issued = { token: newToken(), appid, expiresAt: now + TOKEN_TTL_S * 1000 }
+    const issued: Issued = { token: newToken(), appid, lane, expiresAt: now + TOKEN_TTL_S * 1000 }
     this.#tokens.set(issued.token, issued)
-    this.#latest.set(appid, issued)
+    this.#latest.set(key, issued)
     return issued
+  }
+
+  /** Every token of this appid in this lane stops working now (an account withdrew its authorization). */
+  revoke (appid: string, lane: TokenLane): void {
+    const now = this.clock.nowMs()
+    for (const t of this.#tokens.values()) {
+      if (t.appid === appid && t.lane === lane) t.revokedAt = Math.min(t.revokedAt ?? Infinity, now)
+    }
   }
 
   /** The stable token: the same one until it expires, unless forced (which revokes the old one at once). */
@@ -44,14 +60,17 @@ export class TokenStore {
     const current = this.#stable.get(appid)
     if (current !== undefined && !force && current.expiresAt > now) return current
     if (current !== undefined) current.revokedAt = now
-    const issued: Issued = { token: newToken(), appid, expiresAt: now + TOKEN_TTL_S * 1000 }
+    const issued: Issued = { token: newToken(), appid, lane: 'stable', expiresAt: now + TOKEN_TTL_S * 1000 }
     this.#tokens.set(issued.token, issued)
     this.#stable.set(appid, issued)
     return issued
   }
 
   /** The appid an access_token belongs to: 41001 missing, 40014 malformed, 42001 expired, 40001 unknown or replaced. */
-  check (token: string | undefined): string {
+  check (token: string | undefined): string { return this.checkIssued(token).appid }
+
+  /** The same checks, answering the token's lane too. */
+  checkIssued (token: string | undefined): { appid: string, lane: TokenLane } {
     if (token === undefined) throw new WxError(41001)
     if (!isWellFormedToken(token)) throw new WxError(40014)
     const issued = this.#tokens.get(token)
@@ -59,7 +78,7 @@ export class TokenStore {
     const now = this.clock.nowMs()
     if (issued.revokedAt !== undefined && now >= issued.revokedAt) throw new WxError(40001)
     if (now >= issued.expiresAt) throw new WxError(42001)
-    return issued.appid
+    return { appid: issued.appid, lane: issued.lane }
   }
 
   remainingS (issued: Issued): number { return Math.max(0, Math.round((issued.expiresAt - this.clock.nowMs()) / 1000)) }

@@ -23,6 +23,12 @@ const DEFAULT_USERS: readonly SimUser[] = [
 /** 28 characters starting with `o`, drawn from the same alphabet as real openids. */
 const derive = (seed: string): string => `o${createHash('sha256').update(seed).digest('base64url').slice(0, 27)}`
 
+/**
+ * A test user's openid under an appid: a pure function of both, so other simulated WeChat services
+ * (the 买单 assistant on the wxpay port) recognise the same person without sharing state.
+ */
+export const openidFor = (appid: string, userId: string): string => derive(`openid|${appid}|${userId}`)
+
 export class UserDirectory {
   readonly #users: SimUser[] = DEFAULT_USERS.map((u) => ({ ...u }))
   /** Openids (so per appid) that unfollowed the account or put it on their blacklist. */
@@ -44,7 +50,7 @@ export class UserDirectory {
     return user
   }
 
-  openid (app: WxApp, user: SimUser): string { return derive(`openid|${app.appid}|${user.id}`) }
+  openid (app: WxApp, user: SimUser): string { return openidFor(app.appid, user.id) }
   unionid (user: SimUser): string { return derive(`unionid|${user.id}`) }
 
   /** A user by id, nickname, unionid or any of their openids (how tests and `sim_user` name people). */

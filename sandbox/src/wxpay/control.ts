@@ -4,6 +4,7 @@ import { parseControl } from '../core/control'
 import { clientConfigFor } from './config'
 import { controlError } from './errors'
 import type { Order, Refund } from './ledger'
+import type { MaidanAssistant } from './maidan'
 import { payAsCustomer, settleRefund } from './payments'
 import { CODEPAY_RESULTS, type WxpayState } from './state'
 import { toRefund, toTransaction } from './views'
@@ -34,6 +35,19 @@ const SubMerchantInput = z.object({
   sub_appid: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
 })
 const ServiceProviderInput = z.object({ name: z.string().min(1).default('沙箱服务商'), sp_mchid: z.string().regex(/^\d{10}$/).optional() })
+const MaidanInput = z.object({
+  sp_mchid: z.string().regex(/^\d{10}$/).optional(),
+  admin_openids: z.array(z.string().min(1)).default([]),
+  /** A wxmp test user id: their openid under any appid counts as an administrator's. */
+  admin_user: z.string().min(1).optional(),
+  merchants: z.array(z.object({
+    sub_mchid: z.string().regex(/^\d{8,12}$/),
+    merchant_name: z.string().min(1),
+    merchant_shortname: z.string().min(1).optional(),
+    maidan_enabled: z.boolean().default(true),
+  })).default([]),
+  assistant_opened: z.boolean().default(true),
+})
 
 function findOrder (wx: WxpayState, b: z.infer<typeof Pay>): Order {
   if (b.prepay_id !== undefined) {
@@ -56,6 +70,17 @@ function refundsToSettle (wx: WxpayState, b: z.infer<typeof Settle>): Refund[] {
   const stuck = matches.find((r) => !open(r))
   if (stuck !== undefined) throw controlError(409, `refund ${b.out_refund_no} is already ${stuck.status}`)
   return matches
+}
+
+function maidanView (spMchId: string, a: MaidanAssistant | undefined): Record<string, unknown> {
+  return {
+    sp_mchid: spMchId,
+    assistant_opened: a?.opened ?? false,
+    bound: a?.bound ?? false,
+    admin_openids: a?.adminOpenIds ?? [],
+    admin_users: a?.adminUsers ?? [],
+    merchants: (a?.merchants ?? []).map((m) => ({ sub_mchid: m.subMchId, merchant_name: m.merchantName, merchant_shortname: m.merchantShortname, maidan_enabled: m.maidanEnabled })),
+  }
 }
 
 /** `/__sim/wxpay/*`: act as the customer and as WeChat's back office, and inspect the state. */
@@ -132,6 +157,38 @@ export function wxpayControlRoutes (wx: WxpayState): Router {
     wx.merchants.addSubMerchant({ spMchId: sp.spMchId, name: `${b.name}的特约商户` })
     ctx.status = 201
     ctx.body = clientConfigFor(wx, sp)
+  })
+
+  /**
+   * The SP's 买单服务商助手 as WeChat would hold it: opened or not, its administrators, its 买单
+   * merchants (created as this SP's sub-merchants when new). Replaces the previous setup.
+   */
+  router.post('/maidan', (ctx) => {
+    const b = parseControl(MaidanInput, ctx.request.body ?? {})
+    const spMchId = b.sp_mchid ?? wx.merchants.serviceProviders()[0]?.spMchId ?? ''
+    if (wx.merchants.serviceProvider(spMchId) === undefined) throw controlError(404, `no service provider ${spMchId}`)
+    const ids = b.merchants.map((m) => m.sub_mchid)
+    if (new Set(ids).size !== ids.length) throw controlError(400, 'merchants lists a sub_mchid twice')
+    for (const m of b.merchants) {
+      const existing = wx.merchants.subMerchant(m.sub_mchid)
+      if (existing !== undefined && existing.spMchId !== spMchId) throw controlError(409, `sub_mchid ${m.sub_mchid} belongs to service provider ${existing.spMchId}`)
+    }
+    for (const m of b.merchants) {
+      if (wx.merchants.subMerchant(m.sub_mchid) === undefined) wx.merchants.addSubMerchant({ spMchId, name: m.merchant_name, subMchId: m.sub_mchid })
+    }
+    const assistant = wx.maidan.set(spMchId, {
+      opened: b.assistant_opened,
+      adminOpenIds: b.admin_openids,
+      adminUsers: b.admin_user === undefined ? [] : [b.admin_user],
+      merchants: b.merchants.map((m) => ({ subMchId: m.sub_mchid, merchantName: m.merchant_name, merchantShortname: m.merchant_shortname ?? m.merchant_name, maidanEnabled: m.maidan_enabled })),
+    })
+    ctx.body = maidanView(spMchId, assistant)
+  })
+
+  router.get('/maidan', (ctx) => {
+    const spMchId = typeof ctx.query.sp_mchid === 'string' ? ctx.query.sp_mchid : wx.merchants.serviceProviders()[0]?.spMchId ?? ''
+    if (wx.merchants.serviceProvider(spMchId) === undefined) throw controlError(404, `no service provider ${spMchId}`)
+    ctx.body = maidanView(spMchId, wx.maidan.get(spMchId))
   })
 
   return router

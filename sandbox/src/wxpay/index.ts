@@ -6,6 +6,7 @@ import { wxpayControlRoutes } from './control'
 import { billRoutes } from './routes/bills'
 import { certificateRoutes } from './routes/certificates'
 import { codepayRoutes } from './routes/codepay'
+import { maidanRoutes } from './routes/maidan'
 import { refundRoutes } from './routes/refunds'
 import { transactionRoutes } from './routes/transactions'
 import { voucherRoutes } from './routes/vouchers'
@@ -36,6 +37,7 @@ export function createWxpay (world: SimWorld): SimChannel<WxpayClientConfig> {
   refundRoutes(wx, router)
   billRoutes(wx, router)
   voucherRoutes(wx, router)
+  maidanRoutes(wx, router)
   router.use(wxpayControlRoutes(wx).routes())
   router.use(browserRoutes(wx).routes())
 

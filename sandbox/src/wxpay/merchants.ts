@@ -71,11 +71,14 @@ export class MerchantRegistry {
     return [...this.#subs.values()].filter((s) => spMchId === undefined || s.spMchId === spMchId)
   }
 
-  /** The sub-merchant, if it is this service provider's; otherwise WeChat's 400. */
-  requireSub (sp: ServiceProvider, subMchId: string): SubMerchant {
+  /**
+   * The sub-merchant, if it is this service provider's; otherwise WeChat's 400, whether the mchid is
+   * unknown or another SP's (yima's "is it a special merchant of this SP" probe relies on that).
+   */
+  requireSub (sp: ServiceProvider, subMchId: string, location: 'body' | 'query' = 'body'): SubMerchant {
     const sub = this.#subs.get(subMchId)
     if (sub === undefined || sub.spMchId !== sp.spMchId) {
-      throw paramError('sub_mchid与sp_mchid不匹配，受理关系不存在', { location: 'body', value: subMchId })
+      throw paramError('sub_mchid与sp_mchid不匹配，受理关系不存在', { location, value: subMchId })
     }
     return sub
   }

@@ -98,6 +98,14 @@ export const TradeBillQuery = z.object({
 })
 export const BillDownloadQuery = z.object({ token: z.string().min(1) })
 
+export const MaidanBindBody = z.object({ sp_mchid: mchid, appid, openid: z.string().min(1) })
+export const MaidanListQuery = z.object({
+  sp_mchid: mchid,
+  offset: z.coerce.number().int().min(0, 'offset不能小于0').default(0),
+  limit: z.coerce.number().int().min(1, 'limit不能小于1').max(50, 'limit不能大于50').default(10),
+})
+export const MaidanMerchantQuery = z.object({ sp_mchid: mchid })
+
 export const StockBody = z.object({
   stock_name: z.string().min(1).max(21),
   comment: z.string().max(20).optional(),

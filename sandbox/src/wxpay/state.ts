@@ -1,6 +1,7 @@
 import type { SimWorld } from '../core/world'
 import { createPlatform, type Platform } from './keys'
 import { Ledger } from './ledger'
+import { MaidanRegistry } from './maidan'
 import { MerchantRegistry } from './merchants'
 import type { Signer } from './sign'
 import { Vouchers } from './vouchers'
@@ -32,6 +33,8 @@ export class WxpayState {
   readonly merchants = new MerchantRegistry()
   readonly ledger = new Ledger()
   readonly vouchers = new Vouchers()
+  /** 买单 assistants are set up per test (`POST /__sim/wxpay/maidan`), so a reset forgets them. */
+  readonly maidan = new MaidanRegistry()
   readonly bills = new Map<string, Bill>()
   readonly codepayScript: CodepayScript[] = []
   signWith: SignWith = 'certificate'
@@ -48,6 +51,7 @@ export class WxpayState {
   reset (): void {
     this.ledger.clear()
     this.vouchers.clear()
+    this.maidan.clear()
     this.bills.clear()
     this.codepayScript.length = 0
     this.signWith = 'certificate'

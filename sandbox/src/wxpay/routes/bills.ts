@@ -12,7 +12,7 @@ import type { WxpayState } from '../state'
 export function billRoutes (wx: WxpayState, router: Router): void {
   v3Route(wx, router, 'GET', '/v3/bill/tradebill', ({ sp, query }) => {
     const q = parseWire(TradeBillQuery, query, 'query')
-    if (q.sub_mchid !== undefined) wx.merchants.requireSub(sp, q.sub_mchid)
+    if (q.sub_mchid !== undefined) wx.merchants.requireSub(sp, q.sub_mchid, 'query')
     // Real bills appear the next morning; the sandbox serves a day's bill as soon as the day starts.
     if (q.bill_date > rfc3339China(wx.world.clock.now()).slice(0, 10)) throw paramError('账单日期不能晚于今天', { location: 'query', field: 'bill_date' })
     const content = tradeBill(wx.ledger, { day: q.bill_date, spMchId: sp.spMchId, ...(q.sub_mchid === undefined ? {} : { subMchId: q.sub_mchid }), type: q.bill_type })

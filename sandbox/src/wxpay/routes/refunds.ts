@@ -64,7 +64,7 @@ export function refundRoutes (wx: WxpayState, router: Router): void {
 
   v3Route(wx, router, 'GET', `${PREFIX}/:out_refund_no`, ({ sp, query, params }) => {
     const q = parseWire(RefundQuery, query, 'query')
-    wx.merchants.requireSub(sp, q.sub_mchid)
+    wx.merchants.requireSub(sp, q.sub_mchid, 'query')
     const refund = wx.ledger.refund(q.sub_mchid, params.out_refund_no ?? '')
     if (refund === undefined) throw resourceNotExists('退款单不存在')
     return { status: 200, body: toRefund(refund) }

@@ -91,8 +91,8 @@ function createOrder (wx: WxpayState, sp: ServiceProvider, kind: Kind, raw: unkn
   return prepayAnswer(order)
 }
 
-function findOrder (wx: WxpayState, sp: ServiceProvider, subMchId: string, outTradeNo: string): Order {
-  wx.merchants.requireSub(sp, subMchId)
+function findOrder (wx: WxpayState, sp: ServiceProvider, subMchId: string, outTradeNo: string, location: 'body' | 'query'): Order {
+  wx.merchants.requireSub(sp, subMchId, location)
   const order = wx.ledger.order(subMchId, outTradeNo)
   if (order === undefined) throw orderNotExist()
   return order
@@ -106,12 +106,12 @@ export function transactionRoutes (wx: WxpayState, router: Router): void {
 
   v3Route(wx, router, 'GET', `${PREFIX}/out-trade-no/:out_trade_no`, ({ sp, query, params }) => {
     const q = parseWire(OrderQuery, query, 'query')
-    return { status: 200, body: toTransaction(findOrder(wx, sp, q.sub_mchid, params.out_trade_no ?? ''), wx.ledger) }
+    return { status: 200, body: toTransaction(findOrder(wx, sp, q.sub_mchid, params.out_trade_no ?? '', 'query'), wx.ledger) }
   })
 
   v3Route(wx, router, 'GET', `${PREFIX}/id/:transaction_id`, ({ sp, query, params }) => {
     const q = parseWire(OrderQuery, query, 'query')
-    wx.merchants.requireSub(sp, q.sub_mchid)
+    wx.merchants.requireSub(sp, q.sub_mchid, 'query')
     const order = wx.ledger.byTransactionId(params.transaction_id ?? '')
     if (order === undefined || order.subMchId !== q.sub_mchid) throw orderNotExist()
     return { status: 200, body: toTransaction(order, wx.ledger) }
@@ -119,7 +119,7 @@ export function transactionRoutes (wx: WxpayState, router: Router): void {
 
   v3Route(wx, router, 'POST', `${PREFIX}/out-trade-no/:out_trade_no/close`, ({ sp, body, params, fault }) => {
     const b = parseWire(CloseBody, body)
-    const order = findOrder(wx, sp, b.sub_mchid, params.out_trade_no ?? '')
+    const order = findOrder(wx, sp, b.sub_mchid, params.out_trade_no ?? '', 'body')
     if (order.tradeType === 'MICROPAY') throw invalidRequest('付款码支付订单不能关闭，请调用撤销订单')
     if (order.state === 'SUCCESS') throw new WxError(400, 'ORDERPAID', '订单已支付，不能关闭')
     if (order.state === 'NOTPAY') {

@@ -56,22 +56,22 @@ export class MerchantService {
    * returned here once and kept nowhere.
    */
   async create (caller: Caller, input: CreateMerchantBody): Promise<MerchantCreatedDTO> {
-    const sp = await this.sps.row(caller.scope, input.serviceProviderId)
+    const all: Scope = { ...caller.scope, all: true }
     let sspId: string | null = null
-    if (caller.scope.all || caller.scope.spIds.includes(sp.id)) {
-      if (input.subServiceProviderId !== undefined) sspId = (await this.ssps.row(caller.scope, input.subServiceProviderId)).id
+    if (caller.scope.all || caller.scope.spIds.includes(input.serviceProviderId)) {
+      if (input.subServiceProviderId !== undefined) {
+        const ssp = await this.ssps.row(caller.scope, input.subServiceProviderId)
+        if (ssp.spId !== input.serviceProviderId) throw new AppError('invalid_request', 'validation_failed', '子服务商不属于该服务商', { param: 'subServiceProviderId' })
+        sspId = ssp.id
+      }
     } else {
-      // A sub-SP onboards for itself, whatever the body says.
-      const own = caller.scope.sspIds
-      const chosen = input.subServiceProviderId ?? (own.length === 1 ? own[0] : undefined)
-      if (chosen === undefined || !own.includes(chosen)) throw new AppError('permission', 'forbidden', '请选择要归属的子服务商', { param: 'subServiceProviderId' })
-      const ssp = await this.ssps.row(caller.scope, chosen)
-      if (ssp.spId !== sp.id) throw new AppError('permission', 'forbidden')
-      sspId = ssp.id
+      // A sub-SP onboards for itself under its own SP, whatever the body says.
+      const own = await Promise.all(caller.scope.sspIds.map(async (id) => await this.ssps.row(caller.scope, id)))
+      const mine = own.filter((s) => s.spId === input.serviceProviderId && (input.subServiceProviderId === undefined || s.id === input.subServiceProviderId))
+      if (mine.length !== 1 || mine[0] === undefined) throw new AppError('not_found', 'service_provider_not_found', undefined, { param: 'serviceProviderId' })
+      sspId = mine[0].id
     }
-    if (sspId !== null && (await this.ssps.row({ ...caller.scope, all: true }, sspId)).spId !== sp.id) {
-      throw new AppError('invalid_request', 'validation_failed', '子服务商不属于该服务商', { param: 'subServiceProviderId' })
-    }
+    const sp = await this.sps.row(all, input.serviceProviderId)
     const [existing] = await this.deps.db.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.spId, sp.id), eq(merchants.wxSubMchId, input.wechatSubMchId)))
     if (existing !== undefined) throw new AppError('conflict', 'merchant_exists', undefined, { param: 'wechatSubMchId' })
 

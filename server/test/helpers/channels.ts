@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { startSandbox, type Sandbox } from '../../../sandbox/src'
+import type { Database } from '../../src/db/client'
+import { Secret } from '../../src/secret'
+import type { TestConfig } from './app'
+import { testApp } from './app'
+
+export interface Channels {
+  sandbox: Sandbox
+  /** The platform's own official account (console WeChat binding), added next to the SP's. */
+  platformOa: { appid: string, secret: string }
+  /** The config that points yima at the sandbox, as an operator's .env would. */
+  config: (publicUrl: string) => Partial<TestConfig>
+  /** `/__sim/*` on one of the sandbox's hosts. */
+  sim: <T = any>(host: keyof Sandbox['urls'], method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => Promise<{ status: number, body: T }>
+}
+
+/** One sandbox for the test file, started before its tests and stopped after. */
+export function useChannels (): { get: () => Channels } {
+  let channels: Channels | undefined
+  beforeAll(async () => {
+    const sandbox = await startSandbox()
+    const sim: Channels['sim'] = async (host, method, path, body) => {
+      const res = await fetch(`${sandbox.urls[host]}${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      })
+      const text = await res.text()
+      let parsed: unknown = text
+      try { parsed = JSON.parse(text) } catch { /* HTML or empty */ }
+      return { status: res.status, body: parsed as any }
+    }
+    const platform = await sim<{ appid: string, secret: string }>('wxmp', 'POST', '/__sim/wxmp/apps', { name: '云支付平台公众号' })
+    const c = sandbox.clients
+    channels = {
+      sandbox,
+      platformOa: platform.body,
+      sim,
+      config: (publicUrl) => ({
+        publicUrl,
+        channels: {
+          wxpayBaseUrl: c.wxpay.baseUrl,
+          wechat: { api: c.wxmp.apiBaseUrl, open: c.wxmp.openBaseUrl, mp: c.wxmp.apiBaseUrl },
+          alipayGateway: c.alipay.gateway,
+          alipayOpenAuthUrl: c.alipay.endpoint,
+        },
+        platformOfficialAccount: { appId: platform.body.appid, secret: new Secret(platform.body.secret) },
+        wechatComponent: {
+          appId: c.wxmp.component.appid,
+          secret: new Secret(c.wxmp.component.secret),
+          token: c.wxmp.component.token,
+          aesKey: new Secret(c.wxmp.component.encodingAESKey),
+        },
+      }),
+    }
+  })
+  afterAll(async () => { await channels?.sandbox.stop() })
+  return {
+    get: () => {
+      if (channels === undefined) throw new Error('sandbox not started')
+      return channels
+    },
+  }
+}
+
+/**
+ * The app listening on a real port, configured for the sandbox, with the open platform's event
+ * URL pointed at it (so component_verify_ticket arrives as in production).
+ */
+export async function startLiveApp (database: Database, channels: Channels): Promise<ReturnType<typeof testApp> & { url: string, server: Server, stop: () => Promise<void> }> {
+  let handler: Parameters<typeof createServer>[1] = (_req, res) => { res.statusCode = 503; res.end() }
+  const server = createServer((req, res) => { handler?.(req, res) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const built = testApp(database, { config: channels.config(url) })
+  handler = built.app.callback()
+  const pushed = await channels.sim('wxmp', 'POST', '/__sim/wxmp/component/server', { url: `${url}/wx/component/events` })
+  if (pushed.status !== 200) throw new Error(`component server: ${pushed.status}`)
+  return { ...built, url, server, stop: async () => { await new Promise<void>((resolve) => server.close(() => resolve())) } }
+}
