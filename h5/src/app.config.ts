@@ -1,5 +1,21 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: [
+    'pages/index/index',
+    'pages/console/login/index',
+    'pages/console/sp/index',
+    'pages/console/sp-edit/index',
+    'pages/console/sp-detail/index',
+    'pages/console/ssp/index',
+    'pages/console/ssp-edit/index',
+    'pages/console/ssp-detail/index',
+    'pages/console/merchants/index',
+    'pages/console/merchant-edit/index',
+    'pages/console/merchant-detail/index',
+    'pages/console/wechat/index',
+    'pages/console/oa-result/index',
+    'pages/scan/result/index',
+    'pages/manage/index',
+  ],
   window: {
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: 'yima',

@@ -98,6 +98,13 @@ export interface ChannelHosts {
   alipayOpenAuthUrl: string
 }
 
+/** What openDatabase needs, from the config. */
+export function databaseTarget (config: Config): { kind: 'postgres', url: string, poolMax: number } | { kind: 'pglite', dataDir: string } {
+  return config.database.kind === 'postgres'
+    ? { kind: 'postgres', url: config.database.url.reveal(), poolMax: config.database.poolMax }
+    : { kind: 'pglite', dataDir: config.database.dataDir }
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
 }

@@ -1,8 +1,8 @@
 import { createIdGenerator } from '@yima/shared'
 import { buildApp } from './app'
 import { systemClock } from './clock'
-import { ConfigError, loadConfig, type Config } from './config'
-import { openDatabase, type DatabaseTarget } from './db/client'
+import { ConfigError, databaseTarget, loadConfig } from './config'
+import { openDatabase } from './db/client'
 import { DataDirLockedError } from './db/data-dir-lock'
 import { migrate } from './db/migrate'
 import { pruneIdempotencyKeys } from './http/idempotency'
@@ -13,12 +13,6 @@ import { createLogger, type Logger } from './logger'
 import { OutboxWorker } from './outbox'
 
 const HOUR_MS = 3_600_000
-
-function databaseTarget (config: Config): DatabaseTarget {
-  return config.database.kind === 'postgres'
-    ? { kind: 'postgres', url: config.database.url.reveal(), poolMax: config.database.poolMax }
-    : { kind: 'pglite', dataDir: config.database.dataDir }
-}
 
 /** config → database → migrations → HTTP → workers; SIGTERM/SIGINT run the same steps backwards. */
 async function main (): Promise<void> {

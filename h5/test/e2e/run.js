@@ -1,5 +1,7 @@
-// Browser test of the H5 build as the real server serves it: builds h5 if needed, starts
-// `server/src/main.ts` on a free port with a fresh DATA_DIR, drives Debian's chromium with playwright-core.
+// Browser test of the H5 build as the real server serves it: builds h5 if needed, starts the sandbox
+// (test/e2e/sandbox.ts), creates the operator account, starts `server/src/main.ts` on a free port with
+// a fresh DATA_DIR wired to the sandbox, and drives Debian's chromium with playwright-core: the home
+// page (below) and the service-provider console with its WeChat scans (console.js).
 // Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium)
 const assert = require('assert/strict')
 const { spawn, spawnSync } = require('child_process')
@@ -20,6 +22,11 @@ const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleW
   'Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
 
 const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('browser')
+const { consoleScenario, OPERATOR } = require('./console')
+
+const TSX = path.join(REPO, 'node_modules/.bin/tsx')
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 function freePort () {
   return new Promise((resolve, reject) => {
@@ -28,11 +35,62 @@ function freePort () {
   })
 }
 
-/** Starts the real server; resolves once GET /healthz answers 200, rejects with its output if it dies. */
-async function startServer (port, dataDir) {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', H5_DIST_DIR: DIST }
+/**
+ * Starts test/e2e/sandbox.ts and resolves with the one JSON line it prints:
+ * `{ env, urls, platform, clients }` (env = the server's WXMP_API_BASE_URL, WX_COMPONENT_APPID, …).
+ */
+function startSandbox () {
+  const child = spawn(TSX, [path.join(__dirname, 'sandbox.ts')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  let stdout = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`sandbox printed nothing in ${START_TIMEOUT_MS / 1000} s:\n${output}`)) }, START_TIMEOUT_MS)
+    child.stderr.on('data', (d) => { output += d })
+    child.stdout.on('data', (d) => {
+      stdout += d
+      const nl = stdout.indexOf('\n')
+      if (nl === -1) return
+      clearTimeout(timer)
+      try {
+        resolve({ child, info: JSON.parse(stdout.slice(0, nl)) })
+      } catch (e) {
+        child.kill('SIGKILL')
+        reject(new Error(`sandbox printed no JSON: ${stdout.slice(0, 500)}\n${output}`, { cause: e }))
+      }
+    })
+    child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`sandbox exited (${code ?? signal}):\n${output}`)) })
+  })
+}
+
+async function stopChild (child) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
+/** The server's environment: a fresh embedded database, the sandbox's hosts and credentials. */
+function serverEnv (port, dataDir, sandboxEnv) {
+  const env = {
+    ...process.env,
+    ...sandboxEnv,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    H5_DIST_DIR: DIST,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  }
   delete env.DATABASE_URL // always the embedded database in the fresh DATA_DIR
-  const child = spawn(path.join(REPO, 'node_modules/.bin/tsx'), ['server/src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return env
+}
+
+/** Starts the real server; resolves once GET /healthz answers 200, rejects with its output if it dies. */
+async function startServer (port, env) {
+  const child = spawn(TSX, ['server/src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (d) => { output += d })
   child.stderr.on('data', (d) => { output += d })
@@ -68,24 +126,52 @@ async function stopServer (server) {
     if (build.status !== 0) throw new Error(`npm run build -w h5 failed (${build.status})`)
   }
 
+  fs.mkdirSync(SHOTS, { recursive: true })
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yima-e2e-'))
   const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  let sandbox = null
   let server = null
   let ctx = null
+  let browser = null
   try {
+    await check('sandbox starts (test/e2e/sandbox.ts)', async () => {
+      sandbox = await startSandbox()
+      console.log(`      wxmp ${sandbox.info.urls.wxmp}, wxpay ${sandbox.info.urls.wxpay}, alipay ${sandbox.info.urls.alipay}`)
+      const missing = ['WX_COMPONENT_APPID', 'PLATFORM_OA_APPID'].filter((k) => sandbox.info.env[k] === undefined)
+      assert.deepEqual(missing, [], 'the sandbox gave no third-party-platform or platform account')
+    })
+    const env = serverEnv(port, dataDir, sandbox?.info.env ?? {})
+
+    await check(`operator account "${OPERATOR.login}" created (server/src/cli/create-account.ts)`, async () => {
+      const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', OPERATOR.login, '--password', OPERATOR.password, '--name', '运营', '--operator'],
+        { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
+      assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
+    })
+
     await check('server starts and answers /healthz', async () => {
       const t0 = Date.now()
-      server = await startServer(port, dataDir)
+      server = await startServer(port, env)
       console.log(`      port ${port}, healthy after ${Date.now() - t0} ms`)
     })
     if (!server) return
+
+    if (sandbox) {
+      await check('component event URL registered with the sandbox (POST /__sim/wxmp/component/server)', async () => {
+        const res = await fetch(`${sandbox.info.urls.wxmp}/__sim/wxmp/component/server`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ url: `${base}/wx/component/events` }),
+        })
+        assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${await res.text()}`)
+      })
+    }
 
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yima-pw-'))
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 375, height: 667 },
       deviceScaleFactor: 2,
       isMobile: true,
@@ -156,14 +242,39 @@ async function stopServer (server) {
       console.log(`      first load (HTML + JS + CSS as transferred): ${bytes} bytes`)
       assert.ok(bytes < FIRST_LOAD_BUDGET)
     })
+    // What a phone shows after a scan is built from the query string alone (no API call).
+    for (const [query, title, detail] of [
+      ['ok=activated&role=merchant_admin&name=%E7%A4%BA%E4%BE%8B%E5%92%96%E5%95%A1%E9%A6%86', '激活成功', '您已成为「示例咖啡馆」的商户管理员。'],
+      ['ok=bound', '绑定成功', null],
+      ['problem=code_used', '二维码已被使用', null],
+    ]) {
+      await check(`scan result page: ?${query.slice(0, 40)} → ${title}`, async () => {
+        await page.goto(`http://127.0.0.1:${port}/#/pages/scan/result/index?${query}`)
+        await page.waitForSelector('.result__title', { timeout: 10_000 })
+        assert.equal((await page.textContent('.result__title')).trim(), title)
+        if (detail !== null) assert.equal((await page.textContent('.result__detail')).trim(), detail)
+      })
+    }
+    await check('scan result screenshot saved', async () => {
+      await page.screenshot({ path: path.join(SHOTS, 'scan-result-code-used.png') })
+    })
+    await ctx.close()
+    ctx = null
+
+    if (sandbox) {
+      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+      await consoleScenario({ check, browser, base, sandbox: sandbox.info, shots: SHOTS, wechatUa: WECHAT_UA })
+    }
   } finally {
     if (ctx) await ctx.close()
+    if (browser) await browser.close()
     if (server) {
       await check('server stops on SIGTERM', async () => {
         const { code, signal } = await stopServer(server)
         assert.ok(code === 0 || (code === null && signal === 'SIGTERM'), `exit ${code} ${signal}\n${server.output()}`)
       })
     }
+    if (sandbox) await stopChild(sandbox.child)
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
 })().catch(fail).finally(finish)

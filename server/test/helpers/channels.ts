@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/client'
 import { Secret } from '../../src/secret'
 import type { TestConfig } from './app'
 import { testApp } from './app'
+import { ticketStore } from '../../src/modules/tenancy/scan.routes'
 
 export interface Channels {
   sandbox: Sandbox
@@ -68,14 +69,25 @@ export function useChannels (): { get: () => Channels } {
  * The app listening on a real port, configured for the sandbox, with the open platform's event
  * URL pointed at it (so component_verify_ticket arrives as in production).
  */
-export async function startLiveApp (database: Database, channels: Channels): Promise<ReturnType<typeof testApp> & { url: string, server: Server, stop: () => Promise<void> }> {
+export async function startLiveApp (database: Database, channels: Channels): Promise<ReturnType<typeof testApp> & { url: string, server: Server, pushTicket: () => Promise<void>, stop: () => Promise<void> }> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => { res.statusCode = 503; res.end() }
   const server = createServer((req, res) => { handler?.(req, res) })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const built = testApp(database, { config: channels.config(url) })
   handler = built.app.callback()
-  const pushed = await channels.sim('wxmp', 'POST', '/__sim/wxmp/component/server', { url: `${url}/wx/component/events` })
-  if (pushed.status !== 200) throw new Error(`component server: ${pushed.status}`)
-  return { ...built, url, server, stop: async () => { await new Promise<void>((resolve) => server.close(() => resolve())) } }
+  // The open platform pushes component_verify_ticket when the URL is saved (and every 10 minutes);
+  // tests empty the database between cases, so they ask for a fresh push (pushTicket) as needed.
+  const pushTicket = async (): Promise<void> => {
+    const pushed = await channels.sim<{ ticket: string }>('wxmp', 'POST', '/__sim/wxmp/component/server', { url: `${url}/wx/component/events` })
+    if (pushed.status !== 200) throw new Error(`component server: ${pushed.status}`)
+    const tickets = ticketStore(database.db, built.services.box, channels.sandbox.clients.wxmp.component.appid)
+    for (let i = 0; i < 300; i++) {
+      if (await tickets.read() === pushed.body.ticket) return
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    throw new Error('component_verify_ticket was not delivered')
+  }
+  await pushTicket()
+  return { ...built, url, server, pushTicket, stop: async () => { await new Promise<void>((resolve) => server.close(() => resolve())) } }
 }

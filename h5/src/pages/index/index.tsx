@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { View } from '@tarojs/components'
 import { Button, Cell, CellGroup } from '@antmjs/vantui'
 import { fen, formatFen } from '@yima/shared'
+import { go, ROUTES } from '../../lib/routes'
 import { request } from '../../services/api'
 import './index.scss'
 
@@ -35,6 +36,7 @@ export default function Index () {
       <View className='index__actions'>
         <Button type='primary' block loading={health === 'checking'} onClick={refresh}>重新检查</Button>
       </View>
+      <View className='index__console' onClick={() => { go(ROUTES.login) }}>服务商后台登录</View>
     </View>
   )
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import { XMLParser } from 'fast-xml-parser'
 import { eq } from 'drizzle-orm'
-import type { DefaultContext } from 'koa'
+import type { DefaultContext, Middleware } from 'koa'
 import { z } from 'zod'
 import { AppError, type ScanProblem } from '@yima/shared'
 import type { Clock } from '../../clock'
@@ -49,14 +49,22 @@ const str = (v: unknown): string | undefined => typeof v === 'string' && v.lengt
  */
 export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, DefaultContext> {
   const router = new Router<AppState, DefaultContext>()
-  const limited = rateLimit(d, { name: 'scan:ip', limit: 60, windowMs: 60_000, key: (ctx) => ctx.ip })
+  const limiter = rateLimit(d, { name: 'scan:ip', limit: 60, windowMs: 60_000, key: (ctx) => ctx.ip })
+  // A phone gets a page that says to wait, not a bare 429.
+  const limited: Middleware<AppState> = async (ctx, next) => {
+    try {
+      await limiter(ctx, next)
+    } catch (err) {
+      if (err instanceof AppError && err.type === 'rate_limit') { ctx.redirect(problemPage('rate_limited')); return }
+      throw err
+    }
+  }
   const origin = (ctx: AppContext) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId })
   const redirectProblems = async (ctx: AppContext, run: () => Promise<void>): Promise<void> => {
     try {
       await run()
     } catch (err) {
       if (err instanceof ScanProblemError) { ctx.redirect(problemPage(err.problem)); return }
-      if (err instanceof AppError && err.type === 'rate_limit') { ctx.redirect(problemPage('rate_limited')); return }
       throw err
     }
   }
