@@ -1,0 +1,191 @@
+import { eq, sql } from 'drizzle-orm'
+import request from 'supertest'
+import type Router from '@koa/router'
+import { maidanSyncs, staff } from '../../../src/modules/tenancy'
+import { WX_SESSION_COOKIE } from '../../../src/modules/tenancy'
+import { useTestDatabase } from '../../helpers/database'
+import { useChannels, startLiveApp } from '../../helpers/channels'
+import { consoleUser, type ConsoleUser } from '../../factories/console'
+import { createMerchant, createSp, newSubMchId, spBody } from '../../factories/tenants'
+
+/*
+ * T9, generated: every route of the app × every kind of caller of tenant A × the ids and bodies of
+ * tenant B. No request may answer B's data or change anything. Routes are read off the app's own
+ * routers, so a new route is either covered here or listed below as public with a reason — the
+ * test fails until someone decides which.
+ */
+
+const database = useTestDatabase()
+const channels = useChannels()
+let live: Awaited<ReturnType<typeof startLiveApp>>
+beforeAll(async () => { live = await startLiveApp(database.get(), channels.get()) }, 60_000)
+afterAll(async () => { await live.stop() })
+
+/** Routes without tenant data, or whose only key is a secret token checked on its own. */
+const PUBLIC: Record<string, string> = {
+  'GET /healthz': 'liveness',
+  'GET /readyz': 'readiness',
+  'GET /openapi.json': 'API description',
+  'GET /docs': 'API docs',
+  'GET /docs/assets/:file': 'API docs assets',
+  'POST /v1/auth/login': 'password sign-in',
+  'POST /v1/auth/refresh': 'refresh token is its own key',
+  'POST /v1/auth/logout': 'own session only',
+  'GET /v1/auth/me': 'own account only',
+  'GET /v1/console/me': 'own account only',
+  'POST /v1/console/wechat-bindings': 'creates a QR for the caller only',
+  'GET /v1/console/wechat-identities': 'own identities only (tested in wechat-binding.test.ts)',
+  'GET /scan/bind': 'single-use token (wechat-binding.test.ts)',
+  'GET /scan/bind/callback': 'signed state',
+  'GET /scan/activate': 'single-use token (activation.test.ts, incl. a foreign code)',
+  'GET /scan/activate/callback': 'signed state, SP checked against the code',
+  'GET /scan/manage': 'OAuth decides who may enter (activation.test.ts)',
+  'GET /scan/manage/callback': 'signed state, roles checked',
+  'GET /scan/oa/callback': 'signed state from the console',
+  'GET /scan/alipay/callback': 'signed state from the console',
+  'POST /wx/component/events': 'WeChat push, msg_signature verified',
+}
+
+interface Tenant {
+  owner: ConsoleUser
+  agent: ConsoleUser
+  sp: any
+  ssp: any
+  merchant: any
+  agentMerchant: any
+  store: any
+  clerk: any
+  merchantAdminId: string
+  syncId: string
+  bindingId: string
+  identityId: string
+  mobileCookie: string
+}
+
+async function tenant (): Promise<Tenant> {
+  const c = channels.get()
+  const owner = await consoleUser(live.app, database.get())
+  const agent = await consoleUser(live.app, database.get())
+  const sp = await createSp(owner, c)
+  const ssp = (await owner.post('/v1/sub-service-providers', { serviceProviderId: sp.id, accountId: agent.id, name: '代理商', adminName: '代理', phone: '13900000000' }).expect(201)).body
+  const m = await createMerchant(owner, sp.id, await newSubMchId(c))
+  const am = await createMerchant(agent, sp.id, await newSubMchId(c))
+  const store = (await owner.post(`/v1/merchants/${m.merchant.id}/stores`, { name: '一号店' }).expect(201)).body
+  const clerk = (await owner.post(`/v1/stores/${store.id}/staff`, { name: '店员', role: 'clerk' }).expect(201)).body
+  const syncId = `mds_${sp.id.slice(3)}`
+  await database.get().db.insert(maidanSyncs).values({ id: syncId, spId: sp.id, status: 'succeeded', requestedBy: owner.id, createdAt: new Date(), finishedAt: new Date() })
+  const bindingId = (await owner.post('/v1/console/wechat-bindings').expect(201)).body.id
+  const identityId = (await owner.get('/v1/console/wechat-identities').expect(200)).body.data[0].id
+  // The merchant admin, activated on their phone, holds a WeChat session for the management pages.
+  const openid = `o_mobile_${m.admin.id.slice(-8)}`
+  const appId = c.sandbox.clients.wxmp.officialAccount.appId
+  await database.get().db.update(staff).set({ wxAppId: appId, wxOpenid: openid, activatedAt: new Date() }).where(eq(staff.id, m.admin.id))
+  const mobileCookie = `${WX_SESSION_COOKIE}=${live.services.tokens.sign({ purpose: 'wx_session', appId, openid }, 3600)}`
+  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie }
+}
+
+/** B's id for each path parameter, by the collection it follows. */
+function foreignPaths (path: string, b: Tenant): string[] {
+  const by: Array<[RegExp, string[]]> = [
+    [/^\/v1\/service-providers\/:id/, [b.sp.id]],
+    [/^\/v1\/sub-service-providers\/:id/, [b.ssp.id]],
+    [/^\/v1\/merchants\/:id/, [b.merchant.id, b.agentMerchant.id]],
+    [/^\/v1\/stores\/:id/, [b.store.id]],
+    [/^\/v1\/staff\/:id/, [b.merchantAdminId, b.clerk.id]],
+    [/^\/v1\/maidan-syncs\/:id/, [b.syncId]],
+    [/^\/v1\/console\/wechat-bindings\/:id/, [b.bindingId]],
+    [/^\/v1\/console\/wechat-identities\/:id/, [b.identityId]],
+  ]
+  if (path === '/v1/mobile/entities/:kind/:id') {
+    return [`/v1/mobile/entities/sp/${b.sp.id}`, `/v1/mobile/entities/ssp/${b.ssp.id}`, `/v1/mobile/entities/merchant/${b.merchant.id}`, `/v1/mobile/entities/store/${b.store.id}`]
+  }
+  const hit = by.find(([re]) => re.test(path))
+  if (hit === undefined) return path.includes(':') ? [] : [path]
+  return hit[1].map((id) => path.replace(/:id/, id))
+}
+
+/** A valid body for each write, aimed at B wherever it names an owner. */
+function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
+  const c = channels.get()
+  const key = `${method} ${path}`
+  const bodies: Record<string, object> = {
+    'POST /v1/service-providers': spBody(c, { ownerAccountId: b.owner.id }),
+    'PATCH /v1/service-providers/:id': { name: '改名' },
+    'POST /v1/sub-service-providers': { serviceProviderId: b.sp.id, accountId: a.agent.id, name: '混进来', adminName: '某人', phone: '13900000000' },
+    'PATCH /v1/sub-service-providers/:id': { name: '改名' },
+    'POST /v1/merchants': { serviceProviderId: b.sp.id, subServiceProviderId: b.ssp.id, name: '混进来', shortName: '混', adminName: '某人', adminEmail: 'x@example.com', wechatSubMchId: '1900000102' },
+    'PATCH /v1/merchants/:id': { name: '改名', alipayUserId: null },
+    'POST /v1/merchants/:id/wechat-channel': { channel: 'maidan' },
+    'POST /v1/merchants/:id/stores': { name: '混进来的店' },
+    'POST /v1/stores/:id/staff': { name: '混进来', role: 'clerk' },
+  }
+  if (bodies[key] !== undefined) return bodies[key]
+  if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
+  return {}
+}
+
+/** Every row of every tenant table, hashed: what "nothing changed" means. */
+async function fingerprint (): Promise<string> {
+  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs']
+  const parts: string[] = []
+  for (const t of tables) {
+    const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
+    parts.push(String((r.rows[0] as { h: string }).h))
+  }
+  return parts.join(':')
+}
+
+function routesOf (app: typeof live.app): Array<{ method: string, path: string }> {
+  const routers = app.middleware.map((m) => (m as { router?: Router }).router).filter((r): r is Router => r !== undefined)
+  return routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))))
+}
+
+describe('no request crosses tenants (T9)', () => {
+  it('walks every route × every caller of tenant A × tenant B\'s ids', async () => {
+    const a = await tenant()
+    const b = await tenant()
+    const routes = routesOf(live.app)
+    const unclassified = routes.filter((r) => PUBLIC[`${r.method} ${r.path}`] === undefined && foreignPaths(r.path, b).length === 0)
+    expect(unclassified).toEqual([])
+
+    const server = live.app.callback()
+    const callers: Array<{ name: string, auth: (t: request.Test) => request.Test }> = [
+      { name: 'SP owner', auth: (t) => t.set('authorization', `Bearer ${a.owner.token}`) },
+      { name: 'sub-SP account', auth: (t) => t.set('authorization', `Bearer ${a.agent.token}`) },
+      { name: 'merchant admin (WeChat session)', auth: (t) => t.set('cookie', a.mobileCookie) },
+      { name: 'anonymous', auth: (t) => t },
+    ]
+    const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId]
+    let checked = 0
+    const crossings: string[] = []
+    for (const route of routes) {
+      if (PUBLIC[`${route.method} ${route.path}`] !== undefined) continue
+      const queries = route.path === '/v1/merchants' || route.path === '/v1/sub-service-providers'
+        ? [`?serviceProviderId=${b.sp.id}`, `?subServiceProviderId=${b.ssp.id}`, '']
+        : ['']
+      for (const path of foreignPaths(route.path, b)) {
+        for (const query of queries) {
+          for (const caller of callers) {
+            const before = await fingerprint()
+            const req = caller.auth(request(server)[route.method.toLowerCase() as 'get'](`${path}${query}`))
+            const res = route.method === 'GET' || route.method === 'DELETE' ? await req : await req.send(bodyFor(route.method, route.path, b, a))
+            const label = `${caller.name} ${route.method} ${path}${query} → ${res.status}`
+            const leaked = bSecrets.filter((s) => JSON.stringify(res.body ?? '').includes(s) || (res.text ?? '').includes(s))
+            const wrote = (await fingerprint()) !== before
+            const refused = [400, 401, 403, 404].includes(res.status)
+            // A list may answer 200 — with none of B's rows in it.
+            const emptyHanded = res.status === 200 && route.method === 'GET' && leaked.length === 0
+            if (wrote || leaked.length > 0 || !(refused || emptyHanded)) crossings.push(`${label}${wrote ? ' (wrote)' : ''}${leaked.length > 0 ? ` (leaked ${leaked.join(',')})` : ''}`)
+            checked++
+          }
+        }
+      }
+    }
+    expect(crossings).toEqual([])
+    expect(checked).toBeGreaterThan(150)
+    // And the same callers do reach their own tenant (the matrix is not passing by refusing everything).
+    await a.owner.get(`/v1/merchants/${a.merchant.id}`).expect(200)
+    await a.agent.get(`/v1/merchants/${a.agentMerchant.id}`).expect(200)
+    await request(server).get(`/v1/mobile/entities/merchant/${a.merchant.id}`).set('cookie', a.mobileCookie).expect(200)
+  }, 240_000)
+})
