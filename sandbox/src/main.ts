@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox } from './index'
+import { serverEnv } from './server-env'
 
 /** `npm run sandbox`: every simulator on fixed ports from SANDBOX_PORT_BASE (default 4100). */
 async function main (): Promise<void> {
@@ -8,6 +9,8 @@ async function main (): Promise<void> {
     host: process.env.SANDBOX_HOST ?? '127.0.0.1',
     ports: { wxmp: base, wxpay: base + 1, alipay: base + 2, sms: base + 3, devices: base + 4 },
   })
+  // `npm start` runs the sandbox next to the server and reads the server's settings from this line.
+  if (process.env.SANDBOX_PRINT_SERVER_ENV === '1') process.stdout.write(`YIMA_SERVER_ENV=${JSON.stringify(await serverEnv(sandbox))}\n`)
   process.stdout.write(banner(sandbox))
   let stopping = false
   const stop = (): void => {

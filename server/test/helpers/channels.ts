@@ -69,12 +69,12 @@ export function useChannels (): { get: () => Channels } {
  * The app listening on a real port, configured for the sandbox, with the open platform's event
  * URL pointed at it (so component_verify_ticket arrives as in production).
  */
-export async function startLiveApp (database: Database, channels: Channels): Promise<ReturnType<typeof testApp> & { url: string, server: Server, pushTicket: () => Promise<void>, stop: () => Promise<void> }> {
+export async function startLiveApp (database: Database, channels: Channels, overrides: Partial<TestConfig> = {}): Promise<ReturnType<typeof testApp> & { url: string, server: Server, pushTicket: () => Promise<void>, stop: () => Promise<void> }> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => { res.statusCode = 503; res.end() }
   const server = createServer((req, res) => { handler?.(req, res) })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const built = testApp(database, { config: channels.config(url) })
+  const built = testApp(database, { config: { ...channels.config(url), ...overrides } })
   handler = built.app.callback()
   // The open platform pushes component_verify_ticket when the URL is saved (and every 10 minutes);
   // tests empty the database between cases, so they ask for a fresh push (pushTicket) as needed.
