@@ -35,8 +35,8 @@ describe('Cloud Pay authen_code', () => {
 })
 
 describe('generated merchant credentials', () => {
-  it('give a 32-character authentication key and a PSS key pair that official clients can use', () => {
-    const c = generateMerchantCredentials()
+  it('give a 32-character authentication key and a PSS key pair that official clients can use', async () => {
+    const c = await generateMerchantCredentials()
     expect(c.authenKey).toMatch(/^[0-9A-Za-z]{32}$/)
     expect(c.signingPrivateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/) // PKCS#8, what the Java client reads
     expect(c.verifyPublicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/)
@@ -46,6 +46,6 @@ describe('generated merchant credentials', () => {
       expect(verifyPss(c.verifyPublicKeyPem, content, signature)).toBe(true)
       expect(verifyPss(c.verifyPublicKeyPem, `${content} `, signature)).toBe(false)
     }
-    expect(generateMerchantCredentials().authenKey).not.toBe(c.authenKey)
+    expect((await generateMerchantCredentials()).authenKey).not.toBe(c.authenKey)
   })
 })

@@ -105,12 +105,14 @@ export class MaidanService {
         if (sync === undefined || sync.status === 'succeeded' || sync.status === 'failed') return { skipped: true }
         const [sp] = await this.deps.db.select().from(serviceProviders).where(eq(serviceProviders.id, sync.spId))
         if (sp === undefined) return { skipped: true }
-        await this.deps.db.update(maidanSyncs).set({ status: 'running', processed: 0, created: 0, skipped: 0 }).where(eq(maidanSyncs.id, syncId))
+        await this.deps.db.update(maidanSyncs).set({ status: 'running' }).where(eq(maidanSyncs.id, syncId))
         try {
           const wx = this.sps.wechatpay(sp)
-          let offset = 0
-          let created = 0
-          let skipped = 0
+          // A retry carries on after the last page written: restarting at 0 would count the
+          // merchants the failed attempt created as skipped (子商户已存在).
+          let offset = sync.processed
+          let created = sync.created
+          let skipped = sync.skipped
           for (;;) {
             if (ctx.signal.aborted) throw new Error('sync timed out')
             const page = await listMaidanMerchants(wx, { spMchId: sp.wxMchId ?? '', offset, limit: PAGE })
@@ -138,8 +140,11 @@ export class MaidanService {
 
   /** Adds a 买单 merchant; false when it already exists (子商户已存在). Its keys are generated and shown when the SP resets them. */
   async #import (spId: string, m: { sub_mchid: string, merchant_name: string, merchant_shortname?: string }): Promise<boolean> {
+    // Checked first so a rerun spends no key generation on merchants it already has.
+    const [existing] = await this.deps.db.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.spId, spId), eq(merchants.wxSubMchId, m.sub_mchid)))
+    if (existing !== undefined) return false
     const id = this.deps.newId('mch')
-    const creds = generateMerchantCredentials()
+    const creds = await generateMerchantCredentials()
     const now = this.deps.clock.now()
     const [sp] = await this.deps.db.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.id, spId))
     if (sp === undefined) return false

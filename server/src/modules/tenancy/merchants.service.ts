@@ -79,7 +79,7 @@ export class MerchantService {
     const special = await isSubMerchantOf(wx, sp.wxMchId ?? '', input.wechatSubMchId).catch(channelFailure)
     if (!special) throw new AppError('invalid_request', 'sub_mch_not_special', `子商户号 ${input.wechatSubMchId} 不是服务商 ${sp.wxMchId ?? ''} 的特约商户，请先在微信支付服务商平台完成子商户申请`, { param: 'wechatSubMchId' })
 
-    const creds = generateMerchantCredentials()
+    const creds = await generateMerchantCredentials()
     const id = this.deps.newId('mch')
     const now = this.deps.clock.now()
     const { row, admin } = await this.deps.db.transaction(async (tx) => {
@@ -144,7 +144,7 @@ export class MerchantService {
    */
   async resetCredentials (caller: Caller, id: string): Promise<MerchantCreatedDTO['credentials']> {
     const before = await this.row(caller.scope, id)
-    const creds = generateMerchantCredentials()
+    const creds = await generateMerchantCredentials()
     await this.#write(caller, before, {
       authenKeySealed: this.deps.box.seal(creds.authenKey, merchantSecretContext(id, 'authen_key')),
       verifyPublicKey: creds.verifyPublicKeyPem,
@@ -158,6 +158,9 @@ export class MerchantService {
     if (before.wxChannel === channel) return await this.#dto(before)
     if (channel === 'maidan') {
       const sp = await this.sps.row({ ...caller.scope, all: true }, before.spId)
+      // WeChat answers 买单 questions only for a bound assistant; asking first would be a
+      // "retry later" channel error that no retry fixes.
+      if (sp.maidanBoundAt === null) throw new AppError('conflict', 'maidan_not_bound', '服务商尚未绑定微信买单服务商助手：请先在服务商详情中绑定买单助手，再切换到微信买单', { param: 'channel' })
       const enabled = await maidanEnabled(this.sps.wechatpay(sp), { spMchId: sp.wxMchId ?? '', subMchId: before.wxSubMchId }).catch(channelFailure)
       if (!enabled) throw new AppError('conflict', 'maidan_not_enabled', undefined, { param: 'channel' })
     }

@@ -189,6 +189,13 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
         await s.merchants.completeAlipayAuthorization(claims.merchantId, code)
       } catch (err) {
         if (err instanceof AppError && err.code === 'alipay_already_authorized') { ctx.redirect(resultPage({ problem: 'alipay_other_account' })); return }
+        // Alipay refused the code: spent by an earlier load of this page (phone browsers may load a
+        // redirect twice) or too old. The earlier load's outcome stands; otherwise scan again.
+        if (err instanceof AppError && err.code === 'alipay_token_invalid') {
+          const m = await s.merchants.row(ALL, claims.merchantId)
+          ctx.redirect(m.alipayUserId === null ? problemPage('code_expired') : resultPage({ ok: 'alipay_authorized' }))
+          return
+        }
         throw err
       }
       ctx.redirect(resultPage({ ok: 'alipay_authorized' }))

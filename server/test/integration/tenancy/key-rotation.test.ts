@@ -32,7 +32,7 @@ async function sealedValues (): Promise<Array<{ value: string, context: string }
 describe('rotating SECRETS_KEY', () => {
   it('lists every sealed column of the schema for re-encryption', () => {
     const listed = new Set(SEALED_COLUMNS.flatMap((t) => t.columns.map((c) => c.column.name)))
-    const sealedInSchema = Object.values(schema).filter((v): v is PgTable => v instanceof PgTable)
+    const sealedInSchema = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => v instanceof PgTable)
       .flatMap((table) => Object.values(getTableColumns(table)).map((c) => c.name).filter((name) => name.endsWith('_sealed')))
     expect(sealedInSchema.filter((name) => !listed.has(name))).toEqual([])
   })
