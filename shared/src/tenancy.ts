@@ -305,7 +305,6 @@ export const SCAN_PROBLEMS = {
   code_expired: { title: '二维码已过期', remedy: '请让服务商在后台重新打开二维码（单击刷新）后再扫码。' },
   code_unknown: { title: '二维码无效', remedy: '该二维码不存在或已被撤销，请确认扫描的是云支付后台展示的最新二维码。' },
   code_foreign: { title: '二维码不属于该服务商', remedy: '该二维码不是通过本服务商的公众号打开的，请使用后台展示的二维码重新扫码。' },
-  already_bound: { title: '该微信号已激活其他身份', remedy: '同一微信号不能重复激活同一身份。' },
   oa_not_authorized: { title: '公众号尚未授权', remedy: '服务商的微信公众号尚未将网页服务权限授权给云支付，请在服务商详情中单击“授权”，完成授权后再扫码。' },
   scope_error: { title: 'Scope 参数错误或没有 Scope 权限（10005）', remedy: '服务商填写的 AppID 对应的微信公众号没有通过微信认证，请到微信公众平台完成认证后再扫码。' },
   redirect_domain: { title: '授权回调域名校验出错（redirect_uri 参数错误）', remedy: '服务商的微信公众号未将网页服务权限授权给云支付，请完成授权后，再扫码激活管理员身份。' },

@@ -7,3 +7,7 @@ export interface Caller {
   scope: Scope
   origin?: AuditEntry['origin']
 }
+
+/** The who and where of an audit entry, from the caller. */
+export const auditedBy = (caller: Caller): Pick<AuditEntry, 'actor'> & Partial<Pick<AuditEntry, 'origin'>> =>
+  ({ actor: caller.actor, ...(caller.origin === undefined ? {} : { origin: caller.origin }) })

@@ -4,7 +4,7 @@ import { bindMaidanAssistant, listMaidanMerchants, WechatPayError } from '../../
 import type { Outbox, JobHandler } from '../../outbox'
 import { wechatIdentities } from '../identity/identity.schema'
 import { generateMerchantCredentials } from '../merchants/credentials'
-import type { Caller } from './caller'
+import { auditedBy, type Caller } from './caller'
 import { channelFailure } from './channel-failure'
 import { merchantSecretContext } from './merchants.service'
 import { newOrderPrefix, newOutId } from './public-ids'
@@ -49,7 +49,7 @@ export class MaidanService {
         const now = this.deps.clock.now()
         await this.deps.db.transaction(async (tx) => {
           await tx.update(serviceProviders).set({ maidanBoundAt: now, updatedAt: now }).where(eq(serviceProviders.id, sp.id))
-          await this.deps.audit.record(tx, { actor: caller.actor, action: 'service_provider.maidan_bound', target: { type: 'service_provider', id: sp.id }, tenantId: sp.id, after: { maidanBoundAt: now.toISOString(), wechatIdentityId: identity.id }, ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+          await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'service_provider.maidan_bound', target: { type: 'service_provider', id: sp.id }, tenantId: sp.id, after: { maidanBoundAt: now.toISOString(), wechatIdentityId: identity.id } })
         })
         return
       } catch (err) {
@@ -79,7 +79,7 @@ export class MaidanService {
         return running
       }
       await this.deps.outbox.enqueue(tx, { topic: MAIDAN_SYNC_TOPIC, payload: { syncId: id }, dedupeKey: id })
-      await this.deps.audit.record(tx, { actor: caller.actor, action: 'service_provider.maidan_sync_started', target: { type: 'service_provider', id: sp.id }, tenantId: sp.id, ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'service_provider.maidan_sync_started', target: { type: 'service_provider', id: sp.id }, tenantId: sp.id })
       return inserted
     })
     return dto(row)

@@ -3,7 +3,7 @@ import { AppError, type CreateMerchantBody, type CreateStoreBody, type List, typ
 import { isSubMerchantOf, maidanEnabled } from '../../channels/wechat-pay/partner'
 import { AlipayAuthError, alipaySdk, appAuthorizationUrl, exchangeAppAuthCode } from '../../channels/alipay/app-auth'
 import { generateMerchantCredentials } from '../merchants/credentials'
-import type { Caller } from './caller'
+import { auditedBy, type Caller } from './caller'
 import { merchantDTO, staffDTO, storeDTO } from './dto'
 import { newOrderPrefix, newOutId } from './public-ids'
 import { inScope, scopeWhere, type Scope } from './scope'
@@ -110,7 +110,7 @@ export class MerchantService {
       }).returning()
       if (adminRow === undefined) throw new Error('insert returned nothing')
       await this.deps.audit.record(tx, {
-        actor: caller.actor, action: 'merchant.created', target: { type: 'merchant', id }, tenantId: sp.id, after: auditable(inserted, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS, ...(caller.origin === undefined ? {} : { origin: caller.origin }),
+        ...auditedBy(caller), action: 'merchant.created', target: { type: 'merchant', id }, tenantId: sp.id, after: auditable(inserted, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS,
       })
       return { row: inserted, admin: adminRow }
     })
@@ -235,7 +235,7 @@ export class MerchantService {
         id, spId: m.spId, sspId: m.sspId, merchantId: m.id, outShopId: newOutId(), name: input.name, branchName: input.branchName || null, address: input.address || null, phone: input.phone ?? null, createdAt: now, updatedAt: now,
       }).returning()
       if (inserted === undefined) throw new Error('insert returned nothing')
-      await this.deps.audit.record(tx, { actor: caller.actor, action: 'store.created', target: { type: 'store', id }, tenantId: m.spId, after: auditable(inserted, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'store.created', target: { type: 'store', id }, tenantId: m.spId, after: auditable(inserted, []) })
       return inserted
     })
     return storeDTO(row)
@@ -257,7 +257,7 @@ export class MerchantService {
       // Compare-and-set on updated_at: a concurrent edit wins, this one asks to retry.
       if (after === undefined) throw new AppError('conflict', 'concurrent_update')
       await this.deps.audit.record(tx, {
-        actor: caller.actor, action, target: { type: 'merchant', id: before.id }, tenantId: before.spId, before: auditable(before, MERCHANT_SECRET_FIELDS), after: auditable(after, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS, ...(caller.origin === undefined ? {} : { origin: caller.origin }),
+        ...auditedBy(caller), action, target: { type: 'merchant', id: before.id }, tenantId: before.spId, before: auditable(before, MERCHANT_SECRET_FIELDS), after: auditable(after, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS,
       })
       return after
     })

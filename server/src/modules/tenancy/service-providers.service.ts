@@ -9,7 +9,7 @@ import { wechatpayClient } from '../../channels/wechat-pay/partner'
 import type { AlipayIsv } from '../../channels/alipay/app-auth'
 import { accounts } from '../identity/identity.schema'
 import type { AuditLog } from '../audit'
-import type { Caller } from './caller'
+import { auditedBy, type Caller } from './caller'
 import { serviceProviderDTO } from './dto'
 import { newOutId } from './public-ids'
 import { requireSpLevel, scopeWhere, type Scope } from './scope'
@@ -102,13 +102,12 @@ export class ServiceProviderService {
         updatedAt: now,
       })
       await this.deps.audit.record(tx, {
-        actor: caller.actor,
+        ...auditedBy(caller),
         action: 'service_provider.created',
         target: { type: 'service_provider', id },
         tenantId: id,
         after: auditable(inserted, SP_SECRET_FIELDS),
         secretFields: SP_SECRET_FIELDS,
-        ...(caller.origin === undefined ? {} : { origin: caller.origin }),
       })
       return inserted
     })
@@ -136,14 +135,13 @@ export class ServiceProviderService {
       const [after] = await tx.update(serviceProviders).set({ ...patch, updatedAt: this.deps.clock.now() }).where(eq(serviceProviders.id, id)).returning()
       if (after === undefined) throw new Error('update returned nothing')
       await this.deps.audit.record(tx, {
-        actor: caller.actor,
+        ...auditedBy(caller),
         action: 'service_provider.updated',
         target: { type: 'service_provider', id },
         tenantId: id,
         before: auditable(before, SP_SECRET_FIELDS),
         after: auditable(after, SP_SECRET_FIELDS),
         secretFields: SP_SECRET_FIELDS,
-        ...(caller.origin === undefined ? {} : { origin: caller.origin }),
       })
       return after
     })

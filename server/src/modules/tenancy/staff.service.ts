@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { AppError, type AddStaffBody, type QrCodeDTO, type ScanProblem, type StaffDTO, type StaffRole } from '@yima/shared'
-import type { Caller } from './caller'
+import { auditedBy, type Caller } from './caller'
 import { staffDTO } from './dto'
 import { inScope, scopeWhere, type Ancestry, type Scope } from './scope'
 import { auditable, type TenancyDeps } from './service-providers.service'
@@ -72,7 +72,7 @@ export class StaffService {
         updatedAt: now,
       }).returning()
       if (inserted === undefined) throw new Error('insert returned nothing')
-      await this.deps.audit.record(tx, { actor: caller.actor, action: 'staff.added', target: { type: 'staff', id }, tenantId: entity.spId, after: auditable(inserted, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.added', target: { type: 'staff', id }, tenantId: entity.spId, after: auditable(inserted, []) })
       return inserted
     })
     return staffDTO(row)
@@ -110,7 +110,7 @@ export class StaffService {
       await tx.update(staff).set({ deletedAt: now, updatedAt: now }).where(eq(staff.id, id))
       // Codes of a removed person must not activate anything.
       await tx.update(activationCodes).set({ expiresAt: now }).where(and(eq(activationCodes.staffId, id), isNull(activationCodes.usedAt)))
-      await this.deps.audit.record(tx, { actor: caller.actor, action: 'staff.removed', target: { type: 'staff', id }, tenantId: target.spId, before: auditable(me, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.removed', target: { type: 'staff', id }, tenantId: target.spId, before: auditable(me, []) })
     })
   }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { AppError, type CreateSubServiceProviderBody, type List, type SubServiceProviderDTO, type UpdateSubServiceProviderBody } from '@yima/shared'
 import { accounts } from '../identity/identity.schema'
-import type { Caller } from './caller'
+import { auditedBy, type Caller } from './caller'
 import { subServiceProviderDTO } from './dto'
 import { requireSpLevel, scopeWhere, type Scope } from './scope'
 import { auditable, type ServiceProviderService, type TenancyDeps } from './service-providers.service'
@@ -58,7 +58,7 @@ export class SubServiceProviderService {
         id: this.deps.newId('stf'), role: 'ssp_admin', spId: sp.id, sspId: id, name: input.adminName, phone: input.phone, refundPermission: true, createdAt: now, updatedAt: now,
       })
       await this.deps.audit.record(tx, {
-        actor: caller.actor, action: 'sub_service_provider.created', target: { type: 'sub_service_provider', id }, tenantId: sp.id, after: auditable(inserted, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }),
+        ...auditedBy(caller), action: 'sub_service_provider.created', target: { type: 'sub_service_provider', id }, tenantId: sp.id, after: auditable(inserted, []),
       })
       return inserted
     })
@@ -79,7 +79,7 @@ export class SubServiceProviderService {
       const [after] = await tx.update(subServiceProviders).set({ ...patch, updatedAt: this.deps.clock.now() }).where(eq(subServiceProviders.id, id)).returning()
       if (after === undefined) throw new AppError('not_found', 'sub_service_provider_not_found')
       await this.deps.audit.record(tx, {
-        actor: caller.actor, action: 'sub_service_provider.updated', target: { type: 'sub_service_provider', id }, tenantId: before.spId, before: auditable(before, []), after: auditable(after, []), ...(caller.origin === undefined ? {} : { origin: caller.origin }),
+        ...auditedBy(caller), action: 'sub_service_provider.updated', target: { type: 'sub_service_provider', id }, tenantId: before.spId, before: auditable(before, []), after: auditable(after, []),
       })
       return after
     })
