@@ -1,6 +1,6 @@
-import type { MerchantDTO } from '@yima/shared'
-import { merchantFormFromDto, prepareMerchantBody, prepareSspBody, prepareStaffBody } from '../src/lib/entity-forms'
-import { errorsFromServer } from '../src/lib/forms'
+import type { MerchantDTO, SubServiceProviderDTO } from '@yima/shared'
+import { MERCHANT_FIELDS, prepareMerchantBody, prepareSspBody, prepareStaffBody, SSP_FIELDS } from '../src/lib/entity-forms'
+import { errorsFromServer, formFromDto } from '../src/lib/forms'
 import { ApiError } from '../src/services/api'
 
 test('a new merchant: the seed fields, empty optional ones left out', () => {
@@ -38,7 +38,8 @@ test('a merchant edit never sends the fixed ids', () => {
     remark: null,
     wechatSubMchId: '1900000101',
   } as unknown as MerchantDTO
-  const initial = merchantFormFromDto(dto)
+  const initial = formFromDto(MERCHANT_FIELDS, dto)
+  expect(initial).toEqual({ ...formFromDto(MERCHANT_FIELDS, null), serviceProviderId: 'sp_1', name: '示例咖啡馆', shortName: '咖啡馆', adminName: '李四', adminEmail: 'lisi@example.com', wechatSubMchId: '1900000101' })
   expect(prepareMerchantBody({ ...initial, remark: '备注', wechatSubMchId: '1900000102' }, initial)).toEqual({ ok: true, body: { remark: '备注' } })
 })
 
@@ -47,6 +48,15 @@ test('a sub-service provider with rebate ratios in percent', () => {
     serviceProviderId: 'sp_1', accountId: 'acct_1', name: '渠道商', adminName: '王五', phone: '13800000003', wechatRebateBp: '12.5', alipayRebateBp: '', remark: '',
   }, null)
   expect(r).toEqual({ ok: true, body: { serviceProviderId: 'sp_1', accountId: 'acct_1', name: '渠道商', adminName: '王五', phone: '13800000003', wechatRebateBp: 1250 } })
+})
+
+test('a sub-service provider edit starts with its stored values, rebates in percent', () => {
+  const dto = {
+    id: 'ssp_1', serviceProviderId: 'sp_1', accountId: 'acct_1', name: '渠道商', adminName: '王五', phone: '13800000003', wechatRebateBp: 1250, alipayRebateBp: null, remark: null,
+  } as unknown as SubServiceProviderDTO
+  expect(formFromDto(SSP_FIELDS, dto)).toEqual({
+    serviceProviderId: 'sp_1', accountId: 'acct_1', name: '渠道商', adminName: '王五', phone: '13800000003', wechatRebateBp: '12.5', alipayRebateBp: '', remark: '',
+  })
 })
 
 test('an admin: phone and email optional, refund permission explicit', () => {

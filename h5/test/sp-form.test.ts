@@ -1,5 +1,6 @@
 import type { ServiceProviderDTO } from '@yima/shared'
-import { prepareSpBody, spFormFromDto, spStoredSecrets } from '../src/lib/sp-form'
+import { formFromDto } from '../src/lib/forms'
+import { prepareSpBody, SP_FIELDS, spStoredSecrets } from '../src/lib/sp-form'
 
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----'
 const PUB = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n-----END PUBLIC KEY-----'
@@ -34,6 +35,7 @@ const dto: ServiceProviderDTO = {
   updatedAt: '2024-05-01T00:00:00Z',
 }
 
+const spFormFromDto = (d: ServiceProviderDTO | null): Record<string, string> => formFromDto(SP_FIELDS, d)
 const filled = (patch: Record<string, string>): Record<string, string> => ({ ...spFormFromDto(null), ...patch })
 const basics = { name: ' 示例服务商 ', shortName: '示例', adminName: '张三', adminPhone: '13800000001' }
 
@@ -92,12 +94,20 @@ describe('creating a service provider', () => {
 
 describe('editing a service provider', () => {
   test('the form starts with stored values and every write-only field empty', () => {
-    const v = spFormFromDto(dto)
-    expect(v.name).toBe('示例服务商')
-    expect(v['wechatPay.mchId']).toBe('1900000100')
-    expect(v['wechatPay.rebateBp']).toBe('0.38')
-    expect(v['wechatPay.apiV3Key']).toBe('')
-    expect(v['wechatPay.privateKey']).toBe('')
+    expect(spFormFromDto(dto)).toEqual({
+      ...spFormFromDto(null),
+      name: '示例服务商',
+      shortName: '示例',
+      adminName: '张三',
+      adminPhone: '13800000001',
+      tradeCallbackUrl: 'https://example.com/cb',
+      'wechatPay.mchId': '1900000100',
+      'wechatPay.certificateSerial': 'ABCDEF0123456789',
+      'wechatPay.publicKeyId': 'PUB_KEY_ID_0114',
+      'wechatPay.officialAccountAppId': 'wx0123456789abcdef',
+      'wechatPay.rebateBp': '0.38',
+    })
+    expect(Object.values(spFormFromDto(null)).every((v) => v === '')).toBe(true)
     expect([...spStoredSecrets(dto)].sort()).toEqual([
       'wechatPay.apiV3Key', 'wechatPay.officialAccountSecret', 'wechatPay.privateKey', 'wechatPay.publicKey',
     ])

@@ -1,5 +1,5 @@
 import { ApiError } from '@yima/shared'
-import { PERCENT_ERROR, percentToBp } from './format'
+import { bpToPercent, PERCENT_ERROR, percentToBp } from './format'
 
 /** Form values keyed by the request body's dotted path (`wechatPay.apiV3Key`), as the server's `param` names them. */
 export type FormValues = Record<string, string>
@@ -71,6 +71,31 @@ export function errorMessage (e: unknown): string {
 
 export type FieldKind = 'text' | 'secret' | 'bp'
 export interface FieldSpec { key: string, kind?: FieldKind }
+
+/**
+ * The form for a stored entity (null: a new one, every field empty). Each field reads the DTO's
+ * property at its dotted path, 'bp' fields as percent and null as ''. Secrets start empty: write-only,
+ * no DTO holds them.
+ */
+export function formFromDto (specs: readonly FieldSpec[], dto: object | null): FormValues {
+  const read = (key: string): unknown => key.split('.').reduce<unknown>((at, k) => (typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[k] : undefined), dto)
+  return Object.fromEntries(specs.map((spec) => {
+    const v = spec.kind === 'secret' ? null : read(spec.key)
+    return [spec.key, spec.kind === 'bp' ? bpToPercent(v as number | null) : typeof v === 'string' ? v : '']
+  }))
+}
+
+/**
+ * The create (`initial` null) or update body of an entity form, checked with the server's own
+ * schemas. An update sends only `editable` fields: the others are fixed once created.
+ */
+export function bodyPreparer<C, U> (create: SafeParser<C>, update: SafeParser<U>, fields: readonly FieldSpec[], editable = fields) {
+  return (values: FormValues, initial: FormValues | null): Prepared<C | U> => {
+    const built = buildBody(initial === null ? fields : editable, values, initial)
+    if (Object.keys(built.errors).length > 0) return { ok: false, errors: built.errors }
+    return initial === null ? validateForm(create, built) : validateForm(update, built)
+  }
+}
 
 /**
  * Builds a request body from form values. Creating (`initial` null): every non-empty field.

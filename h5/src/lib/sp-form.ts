@@ -1,6 +1,5 @@
 import { CreateServiceProviderBody, UpdateServiceProviderBody, type ServiceProviderDTO } from '@yima/shared'
-import { bpToPercent } from './format'
-import { buildBody, validateForm, type FieldSpec, type FormValues, type Prepared } from './forms'
+import { bodyPreparer, type FieldSpec } from './forms'
 
 /** Every field of the service-provider form, keyed as the request body names it (T2, seed 000 配置服务商). */
 export const SP_FIELDS: readonly FieldSpec[] = [
@@ -32,31 +31,6 @@ export const SP_FIELDS: readonly FieldSpec[] = [
   { key: 'alipay.pid' },
   { key: 'alipay.rebateBp', kind: 'bp' },
 ]
-export const SP_FIELD_KEYS = SP_FIELDS.map((f) => f.key)
-
-/** The form for an existing provider: stored values filled in, every write-only field empty. */
-export function spFormFromDto (dto: ServiceProviderDTO | null): FormValues {
-  const values: FormValues = Object.fromEntries(SP_FIELD_KEYS.map((k) => [k, '']))
-  if (dto === null) return values
-  for (const k of ['name', 'shortName', 'adminName', 'adminPhone', 'tradeCallbackUrl', 'logoUrl', 'adUrl', 'adImageUrl', 'payCompleteUrl', 'remark'] as const) {
-    values[k] = dto[k] ?? ''
-  }
-  const wx = dto.wechatPay
-  if (wx !== null) {
-    values['wechatPay.mchId'] = wx.mchId
-    values['wechatPay.certificateSerial'] = wx.certificateSerial ?? ''
-    values['wechatPay.publicKeyId'] = wx.publicKeyId ?? ''
-    values['wechatPay.officialAccountAppId'] = wx.officialAccountAppId ?? ''
-    values['wechatPay.rebateBp'] = bpToPercent(wx.rebateBp)
-  }
-  const ali = dto.alipay
-  if (ali !== null) {
-    values['alipay.appId'] = ali.appId
-    values['alipay.pid'] = ali.pid
-    values['alipay.rebateBp'] = bpToPercent(ali.rebateBp)
-  }
-  return values
-}
 
 /** Write-only fields that already hold a value: their inputs say "已设置，留空则不修改". */
 export function spStoredSecrets (dto: ServiceProviderDTO | null): Set<string> {
@@ -72,12 +46,5 @@ export function spStoredSecrets (dto: ServiceProviderDTO | null): Set<string> {
   return set
 }
 
-/**
- * The create (`initial` null) or update body, checked with the server's own schema. Empty secret
- * inputs are never sent, so an edit keeps the stored keys.
- */
-export function prepareSpBody (values: FormValues, initial: FormValues | null): Prepared<CreateServiceProviderBody | UpdateServiceProviderBody> {
-  const built = buildBody(SP_FIELDS, values, initial)
-  if (Object.keys(built.errors).length > 0) return { ok: false, errors: built.errors }
-  return initial === null ? validateForm(CreateServiceProviderBody, built) : validateForm(UpdateServiceProviderBody, built)
-}
+/** Empty secret inputs are never sent, so an edit keeps the stored keys (buildBody). */
+export const prepareSpBody = bodyPreparer(CreateServiceProviderBody, UpdateServiceProviderBody, SP_FIELDS)

@@ -4,12 +4,14 @@ import { Button } from '@antmjs/vantui'
 import type { StaffDTO } from '@yima/shared'
 import { prepareStaffBody, STAFF_FIELDS } from '../../lib/entity-forms'
 import { formatTime } from '../../lib/format'
-import { errorMessage, errorsFromServer, type FieldErrors, type FormValues } from '../../lib/forms'
 import { useConsoleData } from '../../lib/use-async'
+import { useEntityForm } from '../../lib/use-entity-form'
+import { useNotice } from '../../lib/use-notice'
 import { addStaff, deleteStaff, getActivationQr, getManagementQr, listStaff, type StaffOwner } from '../../services/staff'
 import { Field, FormErrors } from '../field'
 import { Modal } from '../modal'
-import { Action, Loading, Message, QrDialog, Section } from '../ui'
+import { Action, NoticeMessage, QrDialog, Section } from '../ui'
+import { ListStatus } from '../ui/list'
 import './index.scss'
 
 const OWNER_NAMES: Record<StaffOwner['kind'], string> = { sp: '服务商', ssp: '子服务商', merchant: '子商户' }
@@ -23,7 +25,7 @@ export function StaffPanel ({ owner, refundPermission = false }: { owner: StaffO
   const [adding, setAdding] = useState(false)
   const [qr, setQr] = useState<{ title: string, className: string, caption?: string, load: () => ReturnType<typeof getActivationQr> } | null>(null)
   const [confirming, setConfirming] = useState<string | null>(null)
-  const [message, setMessage] = useState<{ tone: 'error' | 'success', text: string } | null>(null)
+  const { notice, setNotice, run } = useNotice()
   const ownerName = OWNER_NAMES[owner.kind]
 
   const showActivation = (s: StaffDTO): void => {
@@ -34,15 +36,13 @@ export function StaffPanel ({ owner, refundPermission = false }: { owner: StaffO
       load: async () => await getActivationQr(s.id),
     })
   }
-  const remove = async (s: StaffDTO): Promise<void> => {
+  const remove = (s: StaffDTO): void => {
     setConfirming(null)
-    try {
+    run(async () => {
       await deleteStaff(s.id)
-      setMessage({ tone: 'success', text: `已删除管理员 ${s.name}` })
       staff.reload()
-    } catch (e) {
-      setMessage({ tone: 'error', text: errorMessage(e) })
-    }
+      return `已删除管理员 ${s.name}`
+    })
   }
 
   return (
@@ -56,10 +56,8 @@ export function StaffPanel ({ owner, refundPermission = false }: { owner: StaffO
         </>
       )}
     >
-      {message !== null && <Message tone={message.tone} className='staff__message'>{message.text}</Message>}
-      {staff.loading && staff.data === null && <Loading />}
-      {staff.error !== null && <Message>{staff.error}</Message>}
-      {staff.data?.length === 0 && <View className='list__empty'>还没有管理员</View>}
+      <NoticeMessage notice={notice} className='staff__message' />
+      <ListStatus list={staff} rows={staff.data ?? undefined} empty='还没有管理员' />
       {staff.data?.map((s) => (
         <View key={s.id} className={`staff__row staff__row--${s.activated ? 'active' : 'pending'}`}>
           <View className='staff__main'>
@@ -77,11 +75,11 @@ export function StaffPanel ({ owner, refundPermission = false }: { owner: StaffO
             {confirming === s.id
               ? (
                 <>
-                  <Action danger className='staff__confirm-delete' onClick={() => { remove(s).catch(() => {}) }}>确认删除</Action>
+                  <Action danger className='staff__confirm-delete' onClick={() => { remove(s) }}>确认删除</Action>
                   <Action onClick={() => { setConfirming(null) }}>取消</Action>
                 </>
                 )
-              : <Action danger className='staff__delete' onClick={() => { setMessage(null); setConfirming(s.id) }}>删除</Action>}
+              : <Action danger className='staff__delete' onClick={() => { setNotice(null); setConfirming(s.id) }}>删除</Action>}
           </View>
         </View>
       ))}
@@ -94,7 +92,7 @@ export function StaffPanel ({ owner, refundPermission = false }: { owner: StaffO
           onClose={() => { setAdding(false) }}
           onAdded={(s) => {
             setAdding(false)
-            setMessage({ tone: 'success', text: `已添加管理员 ${s.name}，请让其扫码激活` })
+            setNotice({ tone: 'success', text: `已添加管理员 ${s.name}，请让其扫码激活` })
             staff.reload()
             showActivation(s)
           }}
@@ -112,26 +110,14 @@ function AddStaffDialog ({ owner, ownerName, refundPermission, onClose, onAdded 
   onClose: () => void
   onAdded: (s: StaffDTO) => void
 }) {
-  const [values, setValues] = useState<FormValues>({ name: '', phone: '', email: '' })
   const [refund, setRefund] = useState(refundPermission)
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [busy, setBusy] = useState(false)
-  const fields = STAFF_FIELDS.map((f) => f.key)
-  const bind = (key: string) => ({ name: key, value: values[key] ?? '', error: errors[key], onChange: (v: string) => { setValues((old) => ({ ...old, [key]: v })) } })
-
-  const submit = async (): Promise<void> => {
-    const prepared = prepareStaffBody(values, refund)
-    if (!prepared.ok) { setErrors(prepared.errors); return }
-    setErrors({})
-    setBusy(true)
-    try {
-      onAdded(await addStaff(owner, prepared.body))
-    } catch (e) {
-      setErrors(errorsFromServer(e, fields))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const form = useEntityForm({
+    fields: STAFF_FIELDS,
+    dto: null,
+    prepare: (values) => prepareStaffBody(values, refund),
+    save: async (body) => { onAdded(await addStaff(owner, body)) },
+  })
+  const { bind } = form
 
   return (
     <Modal
@@ -141,11 +127,11 @@ function AddStaffDialog ({ owner, ownerName, refundPermission, onClose, onAdded 
       footer={(
         <>
           <Button size='small' onClick={onClose}>取消</Button>
-          <Button size='small' type='primary' loading={busy} className='add-staff__submit' onClick={() => { submit().catch(() => {}) }}>添加</Button>
+          <Button size='small' type='primary' loading={form.busy} className='add-staff__submit' onClick={() => { form.submit() }}>添加</Button>
         </>
       )}
     >
-      <FormErrors errors={errors} fields={fields} />
+      <FormErrors errors={form.errors} fields={form.keys} />
       <Field {...bind('name')} label='姓名' required />
       <Field {...bind('phone')} label='手机号' />
       <Field {...bind('email')} label='邮箱' />

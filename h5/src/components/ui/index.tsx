@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { QrCodeDTO } from '@yima/shared'
 import { errorMessage } from '../../lib/forms'
+import type { Notice } from '../../lib/use-notice'
 import { Modal } from '../modal'
 import { QrCode } from '../qr-code'
 import './index.scss'
@@ -42,6 +43,11 @@ export function Action ({ onClick, danger = false, className = '', children }: {
 
 export function Message ({ tone = 'error', className = '', children }: { tone?: 'error' | 'info' | 'success', className?: string, children?: ReactNode }) {
   return <View className={`message message--${tone} ${className}`}>{children}</View>
+}
+
+/** The outcome of the last action (useNotice); nothing until there is one. */
+export function NoticeMessage ({ notice, className }: { notice: Notice | null, className: string }) {
+  return notice === null ? null : <Message tone={notice.tone} className={className}>{notice.text}</Message>
 }
 
 export function Loading ({ text = '加载中…' }: { text?: string }) {

@@ -6,13 +6,14 @@ import { WECHAT_CHANNEL_LABELS, type MerchantDTO, type WechatChannel } from '@yi
 import { ConsoleShell } from '../../../components/console-shell'
 import { ServerQr } from '../../../components/merchant-created/server-qr'
 import { StaffPanel } from '../../../components/staff-panel'
-import { InfoList, Loading, Message, QrDialog, Section } from '../../../components/ui'
+import { ManagementQrDialog } from '../../../components/staff-panel/management-qr'
+import { InfoList, Loading, Message, NoticeMessage, Section } from '../../../components/ui'
 import { formatTime, queryParam } from '../../../lib/format'
 import { errorMessage } from '../../../lib/forms'
 import { go, ROUTES } from '../../../lib/routes'
 import { useConsoleData } from '../../../lib/use-async'
+import { useNotice } from '../../../lib/use-notice'
 import { getAlipayAuthorization, getMerchant, switchWechatChannel, updateMerchant } from '../../../services/merchants'
-import { getManagementQr } from '../../../services/staff'
 
 /** 子商户详情: ids and keys' public half, WeChat channel (T8), Alipay authorization (T7), admins. */
 export default function MerchantDetail () {
@@ -65,11 +66,10 @@ export default function MerchantDetail () {
         </>
       )}
       {qr && m !== null && (
-        <QrDialog
+        <ManagementQrDialog
+          owner={{ kind: 'merchant', id: m.id }}
           title='子商户管理二维码'
-          className='qr--management'
           caption='商户管理员激活后，扫码进入手机端子商户管理后台'
-          load={async () => await getManagementQr({ kind: 'merchant', id: m.id })}
           onClose={() => { setQr(false) }}
         />
       )}
@@ -80,18 +80,15 @@ export default function MerchantDetail () {
 /** 切换渠道 between 官方直连 and 微信买单 (T8). */
 function WechatSection ({ merchant, onChanged }: { merchant: MerchantDTO, onChanged: () => void }) {
   const [confirming, setConfirming] = useState(false)
-  const [message, setMessage] = useState<{ tone: 'error' | 'success', text: string } | null>(null)
+  const { notice, setNotice, run } = useNotice()
   const other: WechatChannel = merchant.wechatChannel === 'direct' ? 'maidan' : 'direct'
-  const doSwitch = async (): Promise<void> => {
+  const doSwitch = (): void => {
     setConfirming(false)
-    setMessage(null)
-    try {
+    run(async () => {
       await switchWechatChannel(merchant.id, other)
-      setMessage({ tone: 'success', text: `已切换为${WECHAT_CHANNEL_LABELS[other]}` })
       onChanged()
-    } catch (e) {
-      setMessage({ tone: 'error', text: errorMessage(e) })
-    }
+      return `已切换为${WECHAT_CHANNEL_LABELS[other]}`
+    })
   }
   return (
     <Section
@@ -100,18 +97,18 @@ function WechatSection ({ merchant, onChanged }: { merchant: MerchantDTO, onChan
       actions={confirming
         ? (
           <>
-            <Button size='small' type='primary' className='channel__confirm' onClick={() => { doSwitch().catch(() => {}) }}>{`确认切换为${WECHAT_CHANNEL_LABELS[other]}`}</Button>
+            <Button size='small' type='primary' className='channel__confirm' onClick={() => { doSwitch() }}>{`确认切换为${WECHAT_CHANNEL_LABELS[other]}`}</Button>
             <Button size='small' onClick={() => { setConfirming(false) }}>取消</Button>
           </>
           )
-        : <Button size='small' className='channel__switch' onClick={() => { setMessage(null); setConfirming(true) }}>切换渠道</Button>}
+        : <Button size='small' className='channel__switch' onClick={() => { setNotice(null); setConfirming(true) }}>切换渠道</Button>}
     >
       <InfoList items={[
         ['子商户商户号', merchant.wechatSubMchId],
         ['支付渠道', <Text key='c' className={`tag channel__current channel__current--${merchant.wechatChannel}`}>{WECHAT_CHANNEL_LABELS[merchant.wechatChannel]}</Text>],
       ]}
       />
-      {message !== null && <Message tone={message.tone} className='channel__message'>{message.text}</Message>}
+      <NoticeMessage notice={notice} className='channel__message' />
     </Section>
   )
 }

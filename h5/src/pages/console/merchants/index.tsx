@@ -5,13 +5,14 @@ import { Button } from '@antmjs/vantui'
 import { WECHAT_CHANNEL_LABELS } from '@yima/shared'
 import { ConsoleShell } from '../../../components/console-shell'
 import { Choice } from '../../../components/field'
-import { Action, Loading, Message, QrDialog } from '../../../components/ui'
+import { ManagementQrDialog } from '../../../components/staff-panel/management-qr'
+import { Action } from '../../../components/ui'
+import { ListItem, ListStatus } from '../../../components/ui/list'
 import { queryParam } from '../../../lib/format'
 import { go, ROUTES } from '../../../lib/routes'
 import { useConsoleData } from '../../../lib/use-async'
 import { useServiceProviderOptions, useSubServiceProviderOptions } from '../../../lib/use-options'
 import { listMerchants } from '../../../services/merchants'
-import { getManagementQr } from '../../../services/staff'
 
 /** 子商户管理 (T7, T8; seed 000 配置子商户). */
 export default function Merchants () {
@@ -35,34 +36,36 @@ export default function Merchants () {
           <Choice name='subServiceProviderId' label='子服务商' options={[{ value: '', label: '全部' }, ...ssps.options]} value={sspId} onChange={setSspId} />
         )}
       </View>
-      {list.error !== null && <Message>{list.error}</Message>}
-      {list.loading && list.data === null && <Loading />}
-      {list.data?.data.length === 0 && <View className='list__empty'>还没有子商户，单击“添加子商户”开始。</View>}
+      <ListStatus list={list} rows={list.data?.data} empty='还没有子商户，单击“添加子商户”开始。' />
       {list.data?.data.map((m) => (
-        <View key={m.id} className='list__item merchant-list__item'>
-          <View className='list__main'>
-            <View className='list__name' onClick={() => { go(ROUTES.merchant, { id: m.id }) }}>{m.name}</View>
-            <View className='list__meta'>
+        <ListItem
+          key={m.id}
+          className='merchant-list__item'
+          name={m.name}
+          onOpen={() => { go(ROUTES.merchant, { id: m.id }) }}
+          meta={(
+            <>
               <Text>{`子商户号 ${m.wechatSubMchId}`}</Text>
               <Text className='mono'>{m.outSubMchId}</Text>
               <Text className={`tag ${m.wechatChannel === 'maidan' ? 'tag--ok' : ''}`}>{WECHAT_CHANNEL_LABELS[m.wechatChannel]}</Text>
               <Text className={`tag ${m.alipay === null ? '' : m.alipay.tokenValid ? 'tag--ok' : 'tag--bad'}`}>
                 {m.alipay === null ? '支付宝未授权' : m.alipay.tokenValid ? '支付宝已授权' : '支付宝授权已失效'}
               </Text>
-            </View>
-          </View>
-          <View className='list__actions'>
-            <Action onClick={() => { go(ROUTES.merchant, { id: m.id }) }}>详情</Action>
-            <Action onClick={() => { setQrFor({ id: m.id, name: m.name }) }}>二维码</Action>
-          </View>
-        </View>
+            </>
+          )}
+          actions={(
+            <>
+              <Action onClick={() => { go(ROUTES.merchant, { id: m.id }) }}>详情</Action>
+              <Action onClick={() => { setQrFor({ id: m.id, name: m.name }) }}>二维码</Action>
+            </>
+          )}
+        />
       ))}
       {qrFor !== null && (
-        <QrDialog
+        <ManagementQrDialog
+          owner={{ kind: 'merchant', id: qrFor.id }}
           title={`${qrFor.name} 管理二维码`}
-          className='qr--management'
           caption='商户管理员激活后，扫码进入手机端子商户管理后台'
-          load={async () => await getManagementQr({ kind: 'merchant', id: qrFor.id })}
           onClose={() => { setQrFor(null) }}
         />
       )}

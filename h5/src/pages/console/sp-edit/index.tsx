@@ -1,68 +1,39 @@
-import { useState } from 'react'
-import { useRouter } from '@tarojs/taro'
 import { View } from '@tarojs/components'
 import { Button } from '@antmjs/vantui'
 import type { CreateServiceProviderBody, ServiceProviderDTO, UpdateServiceProviderBody } from '@yima/shared'
-import { ConsoleShell } from '../../../components/console-shell'
+import { EditPage } from '../../../components/edit-page'
 import { Field, FormErrors } from '../../../components/field'
-import { Loading, Message, Section } from '../../../components/ui'
-import { queryParam } from '../../../lib/format'
-import { errorsFromServer, type FieldErrors, type FormValues } from '../../../lib/forms'
+import { Section } from '../../../components/ui'
 import { back, replace, ROUTES } from '../../../lib/routes'
-import { prepareSpBody, SP_FIELD_KEYS, spFormFromDto, spStoredSecrets } from '../../../lib/sp-form'
-import { useConsoleData } from '../../../lib/use-async'
+import { prepareSpBody, SP_FIELDS, spStoredSecrets } from '../../../lib/sp-form'
+import { useEntityForm } from '../../../lib/use-entity-form'
 import { createServiceProvider, getServiceProvider, updateServiceProvider } from '../../../services/service-providers'
 
 const STORED = '已设置，留空则不修改'
 
 /** Add or edit a service provider (T2; seed 000 配置服务商 steps 3–5). */
 export default function ServiceProviderEdit () {
-  const id = queryParam(useRouter().params, 'id')
-  const existing = useConsoleData(async () => (id === undefined ? null : await getServiceProvider(id)), [id])
-  return (
-    <ConsoleShell active='sp' title={id === undefined ? '添加服务商' : '编辑服务商'}>
-      {existing.error !== null && <Message>{existing.error}</Message>}
-      {id !== undefined && existing.data === null && existing.error === null && <Loading />}
-      {(id === undefined || existing.data !== null) && <SpForm key={existing.data?.id ?? 'new'} dto={existing.data} />}
-    </ConsoleShell>
-  )
+  return <EditPage active='sp' titles={['添加服务商', '编辑服务商']} load={getServiceProvider} form={(dto) => <SpForm dto={dto} />} />
 }
 
 function SpForm ({ dto }: { dto: ServiceProviderDTO | null }) {
-  const [initial] = useState<FormValues | null>(() => (dto === null ? null : spFormFromDto(dto)))
-  const [values, setValues] = useState<FormValues>(() => spFormFromDto(dto))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  const [busy, setBusy] = useState(false)
-  const stored = spStoredSecrets(dto)
-
-  const bind = (key: string) => ({
-    name: key,
-    value: values[key] ?? '',
-    error: errors[key],
-    placeholder: stored.has(key) ? STORED : undefined,
-    onChange: (v: string) => { setValues((old) => ({ ...old, [key]: v })) },
-  })
-
-  const submit = async (): Promise<void> => {
-    const prepared = prepareSpBody(values, initial)
-    if (!prepared.ok) { setErrors(prepared.errors); return }
-    setErrors({})
-    setBusy(true)
-    try {
+  const form = useEntityForm({
+    fields: SP_FIELDS,
+    dto,
+    prepare: prepareSpBody,
+    save: async (body) => {
       const saved = dto === null
-        ? await createServiceProvider(prepared.body as CreateServiceProviderBody)
-        : await updateServiceProvider(dto.id, prepared.body as UpdateServiceProviderBody)
+        ? await createServiceProvider(body as CreateServiceProviderBody)
+        : await updateServiceProvider(dto.id, body as UpdateServiceProviderBody)
       replace(ROUTES.serviceProvider, { id: saved.id, saved: '1' })
-    } catch (e) {
-      setErrors(errorsFromServer(e, SP_FIELD_KEYS))
-    } finally {
-      setBusy(false)
-    }
-  }
+    },
+  })
+  const stored = spStoredSecrets(dto)
+  const bind = (key: string) => ({ ...form.bind(key), placeholder: stored.has(key) ? STORED : undefined })
 
   return (
     <View className='sp-form'>
-      <FormErrors errors={errors} fields={SP_FIELD_KEYS} />
+      <FormErrors errors={form.errors} fields={form.keys} />
       <Section title='服务商基本信息'>
         <Field {...bind('name')} label='服务商名称' required hint='微信支付服务商平台上的商户名称' />
         <Field {...bind('shortName')} label='服务商简称' required hint='微信支付服务商平台上的商家简称' />
@@ -96,7 +67,7 @@ function SpForm ({ dto }: { dto: ServiceProviderDTO | null }) {
         <Field {...bind('alipay.rebateBp')} label='返佣比例（%）' hint='仅用于统计参考，以支付宝结算数据为准，非必填' />
       </Section>
       <View className='form__actions'>
-        <Button type='primary' loading={busy} className='sp-form__submit' onClick={() => { submit().catch(() => {}) }}>保存</Button>
+        <Button type='primary' loading={form.busy} className='sp-form__submit' onClick={() => { form.submit() }}>保存</Button>
         <Button onClick={() => { back(ROUTES.serviceProviders) }}>取消</Button>
       </View>
     </View>
