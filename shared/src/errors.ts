@@ -69,6 +69,10 @@ export const ERROR_MESSAGES = {
   last_refund_admin: '不能删除最后一个有退款权限的管理员',
   channel_error: '支付渠道暂时不可用，请稍后再试',
   staff_already_activated: '该管理员已激活，无需再次扫码',
+  order_not_found: '订单不存在',
+  order_state_conflict: '订单状态已变化，请刷新后重试',
+  order_not_refundable: '该订单未支付成功，不能退款',
+  refund_exceeds_payment: '退款金额超过可退金额',
   concurrent_update: '数据已被其他人修改，请刷新后重试',
 } as const
 

@@ -29,6 +29,7 @@ export const ID_PREFIXES = {
   wechatBinding: 'bnd',
   wechatIdentity: 'wid',
   maidanSync: 'mds',
+  paymentIncident: 'inc',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

@@ -1,0 +1,81 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { AppError, ORDER_TRANSITIONS, REFUND_TRANSITIONS, sourcesOf, type Fen, type OrderStatus, type RefundStatus } from '@yima/shared'
+import type { Executor, Tx } from '../../db/client'
+import { orders, refunds, type OrderRow, type RefundRow } from './payment.schema'
+
+/** SQL only: rows in and out, and every state change as a compare-and-set (style.md §5). */
+
+/** Inserts a new order; undefined when the out_trade_no is taken (the caller decides: same content or 104). */
+export async function insertOrder (exec: Executor, row: typeof orders.$inferInsert): Promise<OrderRow | undefined> {
+  const [inserted] = await exec.insert(orders).values(row).onConflictDoNothing({ target: orders.outTradeNo }).returning()
+  return inserted
+}
+
+export async function findOrderByOutTradeNo (exec: Executor, outTradeNo: string): Promise<OrderRow | undefined> {
+  const [row] = await exec.select().from(orders).where(eq(orders.outTradeNo, outTradeNo))
+  return row
+}
+
+export async function lockOrder (tx: Tx, id: string): Promise<OrderRow> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).for('update')
+  if (row === undefined) throw new AppError('not_found', 'order_not_found')
+  return row
+}
+
+export interface Transition<R> { row: R, changed: boolean }
+
+/**
+ * Moves an order to `to` from any state the table allows. When another writer got there first
+ * with the same target, it is a duplicate (changed: false); any other state is a conflict.
+ */
+export async function transitionOrder (exec: Executor, id: string, to: OrderStatus, patch: Partial<typeof orders.$inferInsert> = {}, at: Date = new Date()): Promise<Transition<OrderRow>> {
+  const [row] = await exec.update(orders).set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(orders.id, id), inArray(orders.status, sourcesOf(ORDER_TRANSITIONS, to))))
+    .returning()
+  if (row !== undefined) return { row, changed: true }
+  const [current] = await exec.select().from(orders).where(eq(orders.id, id))
+  if (current === undefined) throw new AppError('not_found', 'order_not_found')
+  if (current.status === to) return { row: current, changed: false }
+  throw new AppError('conflict', 'order_state_conflict', `订单状态为 ${current.status}，不能变为 ${to}`)
+}
+
+/**
+ * Reserves a refund against a paid order: under the order's row lock, the refunds already
+ * processing or done plus this one must not exceed the amount. The reservation is released if
+ * the refund fails (transitionRefund).
+ */
+export async function reserveRefund (tx: Tx, row: typeof refunds.$inferInsert): Promise<{ refund: RefundRow, order: OrderRow, duplicate: boolean }> {
+  const order = await lockOrder(tx, row.orderId)
+  const [existing] = await tx.select().from(refunds).where(eq(refunds.outRefundNo, row.outRefundNo))
+  if (existing !== undefined) {
+    if (existing.orderId !== order.id || existing.amountFen !== row.amountFen) throw new AppError('conflict', 'idempotency_key_reused', '退款单号已用于另一笔退款')
+    return { refund: existing, order, duplicate: true }
+  }
+  if (order.status !== 'succeeded') throw new AppError('conflict', 'order_not_refundable')
+  if (order.refundedFen + row.amountFen > order.amountFen) {
+    throw new AppError('conflict', 'refund_exceeds_payment', `最多还可退 ${order.amountFen - order.refundedFen} 分`, { param: 'amountFen' })
+  }
+  const [refund] = await tx.insert(refunds).values({ ...row, status: 'processing' }).returning()
+  const [updated] = await tx.update(orders).set({ refundedFen: sql`${orders.refundedFen} + ${row.amountFen}` as unknown as Fen, updatedAt: row.createdAt })
+    .where(eq(orders.id, order.id)).returning()
+  if (refund === undefined || updated === undefined) throw new Error('refund insert returned nothing')
+  return { refund, order: updated, duplicate: false }
+}
+
+/** Moves a refund to a final state; a failed refund gives its amount back to the order's refundable sum. */
+export async function transitionRefund (tx: Tx, id: string, to: RefundStatus, patch: Partial<typeof refunds.$inferInsert> = {}, at: Date = new Date()): Promise<Transition<RefundRow>> {
+  const [row] = await tx.update(refunds).set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(refunds.id, id), inArray(refunds.status, sourcesOf(REFUND_TRANSITIONS, to))))
+    .returning()
+  if (row === undefined) {
+    const [current] = await tx.select().from(refunds).where(eq(refunds.id, id))
+    if (current === undefined) throw new AppError('not_found', 'resource_not_found')
+    if (current.status === to) return { row: current, changed: false }
+    throw new AppError('conflict', 'order_state_conflict', `退款状态为 ${current.status}，不能变为 ${to}`)
+  }
+  if (to === 'failed') {
+    await lockOrder(tx, row.orderId)
+    await tx.update(orders).set({ refundedFen: sql`${orders.refundedFen} - ${row.amountFen}` as unknown as Fen, updatedAt: at }).where(eq(orders.id, row.orderId))
+  }
+  return { row, changed: true }
+}

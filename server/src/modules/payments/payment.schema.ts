@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm'
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import type { Fen, OrderStatus, RefundStatus } from '@yima/shared'
+
+const fenColumn = (name: string) => bigint(name, { mode: 'number' }).$type<Fen>()
+const at = (name: string) => timestamp(name, { withTimezone: true })
+
+/**
+ * One order = one attempt at the channel (its id goes to the channel as out_trade_no, after the
+ * merchant's prefix). Attribution columns say where the money came from; the tenant ids let the
+ * scope filter of the tenancy module work here unchanged.
+ */
+export const orders = pgTable('orders', {
+  id: text('id').primaryKey(),
+  spId: text('sp_id').notNull(),
+  sspId: text('ssp_id'),
+  merchantId: text('merchant_id').notNull(),
+  storeId: text('store_id'),
+  staffId: text('staff_id'),
+  deviceId: text('device_id'),
+  qrCodeId: text('qr_code_id'),
+  /** SourceType / TradeType / PayMethod of @yima/shared and channels/types.ts. */
+  sourceType: text('source_type').notNull(),
+  tradeType: text('trade_type').notNull(),
+  payPlatform: text('pay_platform', { enum: ['wechat_pay', 'alipay'] }).notNull(),
+  method: text('method').notNull(),
+  /** Merchant prefix + our number; unique forever, what the channel and Cloud Pay clients know. */
+  outTradeNo: text('out_trade_no').notNull(),
+  amountFen: fenColumn('amount_fen').notNull(),
+  /** Voucher discount the channel reported (promotion_detail); the payer paid amount − discount. */
+  discountFen: fenColumn('discount_fen').notNull().default(0 as Fen),
+  /** Sum of succeeded and processing refunds, maintained under the order's row lock. */
+  refundedFen: fenColumn('refunded_fen').notNull().default(0 as Fen),
+  status: text('status').$type<OrderStatus>().notNull(),
+  description: text('description').notNull(),
+  remark: text('remark'),
+  goodsTag: text('goods_tag'),
+  payerId: text('payer_id'),
+  channelTxnId: text('channel_txn_id'),
+  /** Hash of the business fields, for "same number, different content" (cloudpay-api.md §12). */
+  contentHash: text('content_hash'),
+  /** What the channel last said, for support; never shown to customers. */
+  channelRaw: jsonb('channel_raw'),
+  failureCode: text('failure_code'),
+  expiresAt: at('expires_at').notNull(),
+  paidAt: at('paid_at'),
+  closedAt: at('closed_at'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('orders_out_trade_no').on(t.outTradeNo),
+  index('orders_merchant_created').on(t.merchantId, t.createdAt),
+  index('orders_store_created').on(t.storeId, t.createdAt),
+  // The reconciliation job's queue: unfinished orders, oldest first.
+  index('orders_unfinished').on(t.updatedAt).where(sql`${t.status} in ('created', 'pending')`),
+  check('orders_status', sql`${t.status} in ('created', 'pending', 'succeeded', 'failed', 'closed', 'reversed')`),
+  check('orders_amount_positive', sql`${t.amountFen} > 0`),
+  check('orders_refunds_within_amount', sql`${t.refundedFen} >= 0 and ${t.refundedFen} <= ${t.amountFen}`),
+])
+
+export const refunds = pgTable('refunds', {
+  id: text('id').primaryKey(),
+  orderId: text('order_id').notNull().references(() => orders.id),
+  spId: text('sp_id').notNull(),
+  merchantId: text('merchant_id').notNull(),
+  storeId: text('store_id'),
+  outRefundNo: text('out_refund_no').notNull(),
+  amountFen: fenColumn('amount_fen').notNull(),
+  status: text('status').$type<RefundStatus>().notNull(),
+  reason: text('reason'),
+  /** Who authorized it: an account, a staff member or an integrator. */
+  operatorKind: text('operator_kind').notNull(),
+  operatorId: text('operator_id').notNull(),
+  channelRefundId: text('channel_refund_id'),
+  channelRaw: jsonb('channel_raw'),
+  failureCode: text('failure_code'),
+  refundedAt: at('refunded_at'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('refunds_out_refund_no').on(t.outRefundNo),
+  index('refunds_order').on(t.orderId),
+  check('refunds_status', sql`${t.status} in ('processing', 'succeeded', 'failed')`),
+  check('refunds_amount_positive', sql`${t.amountFen} > 0`),
+])
+
+/** Things that must not happen quietly: a success after close, an amount that does not match. */
+export const paymentIncidents = pgTable('payment_incidents', {
+  id: text('id').primaryKey(),
+  orderId: text('order_id'),
+  kind: text('kind').notNull(),
+  detail: jsonb('detail').notNull(),
+  createdAt: at('created_at').notNull(),
+  resolvedAt: at('resolved_at'),
+}, (t) => [
+  index('payment_incidents_open').on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+])
+
+export type OrderRow = typeof orders.$inferSelect
+export type RefundRow = typeof refunds.$inferSelect
