@@ -5,6 +5,7 @@ import pino from 'pino'
 import { createIdGenerator } from '@yima/shared'
 import { buildApp } from '@yima/server/src/app'
 import { systemClock } from '@yima/server/src/clock'
+import { loadConfig } from '@yima/server/src/config'
 import { Secret } from '@yima/server/src/secret'
 import { openDatabase, type Database } from '@yima/server/src/db/client'
 import { migrate } from '@yima/server/src/db/migrate'
@@ -46,7 +47,13 @@ async function outboxBench (database: Database): Promise<void> {
 
 async function httpBench (database: Database): Promise<void> {
   const app = buildApp({
-    config: { bodyLimitBytes: 1 << 20, trustProxy: false, h5DistDir: '/nonexistent', publicUrl: 'http://127.0.0.1', sessionSecret: new Secret('bench-'.padEnd(48, 'x')) },
+    config: {
+      ...loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent' }),
+      bodyLimitBytes: 1 << 20,
+      h5DistDir: '/nonexistent',
+      publicUrl: 'http://127.0.0.1',
+      sessionSecret: new Secret('bench-'.padEnd(48, 'x')),
+    },
     database,
     logger,
     clock: systemClock,
