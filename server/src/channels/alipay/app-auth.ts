@@ -10,12 +10,24 @@ export class AlipayAuthError extends Error {
   constructor (readonly code: string, readonly subCode: string | undefined, readonly subMsg: string | undefined) { super(`${code} ${subCode ?? ''} ${subMsg ?? ''}`.trim()) }
 }
 
-export const alipaySdk = (isv: AlipayIsv): AlipaySdk => new AlipaySdk({
+/** What the SDK itself needs: the app, its keys and the gateway (not the authorization page). */
+export type AlipayApp = Pick<AlipayIsv, 'appId' | 'privateKey' | 'alipayPublicKey' | 'gateway'>
+
+export interface AlipaySdkOptions {
+  /** Per-request timeout; the SDK's default is 5 s. */
+  timeoutMs?: number
+  /** false keeps Alipay's snake_case field names in answers (the trade adapter's wire types use them). */
+  camelcase?: boolean
+}
+
+export const alipaySdk = (isv: AlipayApp, o: AlipaySdkOptions = {}): AlipaySdk => new AlipaySdk({
   appId: isv.appId,
   privateKey: isv.privateKey,
   alipayPublicKey: isv.alipayPublicKey,
   gateway: isv.gateway,
   keyType: isv.privateKey.includes('BEGIN RSA PRIVATE KEY') ? 'PKCS1' : 'PKCS8',
+  ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
+  ...(o.camelcase === undefined ? {} : { camelcase: o.camelcase }),
 })
 
 /** The QR a merchant scans with Alipay to authorize the ISV's app (第三方应用授权). */
