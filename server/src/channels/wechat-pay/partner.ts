@@ -1,5 +1,5 @@
-import { X509Certificate } from 'node:crypto'
 import { Wechatpay } from 'wechatpay-axios-plugin'
+import { verificationKeys } from './sign'
 
 /** What yima needs to call WeChat Pay v3 as a service provider (服务商). */
 export interface WechatPayCredentials {
@@ -20,10 +20,7 @@ export class WechatPayError extends Error {
 
 /** The real SDK (channels.md §1.1), with answers verified against the platform certificate or public key. */
 export function wechatpayClient (c: WechatPayCredentials, baseUrl: string): Wechatpay {
-  const certs: Record<string, string> = {}
-  if (c.platformCertificate != null) certs[new X509Certificate(c.platformCertificate).serialNumber.toUpperCase()] = c.platformCertificate
-  if (c.publicKey != null && c.publicKeyId != null) certs[c.publicKeyId] = c.publicKey
-  return new Wechatpay({ mchid: c.mchId, serial: c.certificateSerial, privateKey: c.privateKey, certs, baseURL: baseUrl })
+  return new Wechatpay({ mchid: c.mchId, serial: c.certificateSerial, privateKey: c.privateKey, certs: verificationKeys(c), baseURL: baseUrl })
 }
 
 /** Runs an SDK call; HTTP refusals become WechatPayError, anything else (transport, signature) is rethrown. */
