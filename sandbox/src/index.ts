@@ -43,7 +43,8 @@ export async function startSandbox (o: SandboxOptions = {}): Promise<Sandbox> {
   const world = new SimWorld()
   const wxpay = createWxpay(world)
   const alipay = createAlipay(world)
-  const wxmp = createWxmp(world)
+  // One WeChat: the SP's official account is the sp_appid WeChat Pay knows (JSAPI payments need both).
+  const wxmp = createWxmp(world, { officialAccountAppId: wxpay.clientConfig().spAppId })
   const sms = createSms(world)
   const devices = createDevices(world)
   const channels: SimChannel[] = [wxpay, alipay, wxmp, sms, devices]

@@ -41,7 +41,7 @@ describe('wxpay 买单服务商助手 (sandbox stand-in API)', () => {
     const zhangsan = users.find((u) => u.id === 'zhangsan')
     const oa = ctx.h.sandbox.clients.wxmp.officialAccount.appId
     expect((await failureOf(bind(zhangsan?.openids[oa]?.openid ?? '', oa))).data?.code).toBe('NO_AUTH')
-    expect((await failureOf(bind(lisi?.openids[oa]?.openid ?? '', ctx.h.cfg.spAppId))).data?.code).toBe('NO_AUTH') // another appid's openid
+    expect((await failureOf(bind(lisi?.openids[oa]?.openid ?? '', ctx.h.sandbox.clients.wxmp.miniProgram.appId))).data?.code).toBe('NO_AUTH') // another appid's openid
     expect(await dataOf(bind(lisi?.openids[oa]?.openid ?? '', oa))).toMatchObject({ bound: true })
   })
 

@@ -8,6 +8,7 @@ import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
 import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
 import { scanRoutes, tenancyRoutes } from './modules/tenancy'
+import { hooksRoutes } from './modules/payments/hooks.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -65,6 +66,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
       oauth: tenancy.officialAccounts.oauth,
       component: services.component,
     }),
+    hooksRoutes(services.payments, services.channels),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

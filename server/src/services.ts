@@ -9,6 +9,8 @@ import { createTenancy, MAIDAN_SYNC_TOPIC, type TenancyServices } from './module
 import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
+import { createChannelRegistry, type ChannelRegistry } from './channels/registry'
+import { PaymentService } from './modules/payments/payment.service'
 
 export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'wechatComponent'>
 
@@ -21,6 +23,8 @@ export interface Services {
   tenancy: TenancyServices
   tokens: ScanTokens
   component: WechatComponent | null
+  channels: ChannelRegistry
+  payments: PaymentService
   /** Every outbox topic this server carries out (main.ts gives them to the worker). */
   jobHandlers: JobHandlers
 }
@@ -36,5 +40,7 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const bindings = new WechatBindingService({ db: d.db, clock: d.clock, newId: d.newId, audit, publicUrl: d.config.publicUrl })
   const { services: tenancy, tokens, component } = createTenancy({ config: d.config, db: d.db, clock: d.clock, newId: d.newId, box, audit, outbox })
   jobHandlers[MAIDAN_SYNC_TOPIC] = tenancy.maidan.handler()
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, jobHandlers }
+  const channels = createChannelRegistry(d.config.channels)
+  const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl })
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, jobHandlers }
 }

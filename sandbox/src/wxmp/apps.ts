@@ -48,8 +48,8 @@ export class AppRegistry {
   readonly officialAccount: WxApp
   readonly miniProgram: WxApp
 
-  constructor () {
-    this.officialAccount = this.create({ type: 'official_account', name: '易码演示服务商' })
+  constructor (officialAccountAppId?: string) {
+    this.officialAccount = this.create({ type: 'official_account', name: '易码演示服务商', ...(officialAccountAppId === undefined ? {} : { appid: officialAccountAppId }) })
     this.miniProgram = this.create({ type: 'mini_program', name: '易码商户助手' })
   }
 

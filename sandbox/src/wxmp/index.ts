@@ -34,8 +34,9 @@ export interface WxmpClientConfig {
  * messages, JS-SDK tickets, card-wallet member cards, XML event pushes (channels.md §4, §5.5) and
  * the open platform's third-party platform (第三方平台) that official accounts authorize.
  */
-export function createWxmp (world: SimWorld): SimChannel<WxmpClientConfig> {
-  const apps = new AppRegistry()
+/** `officialAccountAppId`: the SP's account is the one WeChat Pay knows as its sp_appid. */
+export function createWxmp (world: SimWorld, o: { officialAccountAppId?: string } = {}): SimChannel<WxmpClientConfig> {
+  const apps = new AppRegistry(o.officialAccountAppId)
   const deps: WxmpDeps = { world, apps, users: new UserDirectory(apps), tokens: new TokenStore(world.clock), events: new EventPusher(world) }
   const component = new Component(deps)
   const oauth = new OAuth(deps, component)

@@ -75,6 +75,8 @@ export async function startLiveApp (database: Database, channels: Channels, over
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const built = testApp(database, { config: { ...channels.config(url), ...overrides } })
+  // The sandbox keeps real time (signatures, expiries): start the app's manual clock at now.
+  built.clock.set(new Date())
   handler = built.app.callback()
   // The open platform pushes component_verify_ticket when the URL is saved (and every 10 minutes);
   // tests empty the database between cases, so they ask for a fresh push (pushTicket) as needed.

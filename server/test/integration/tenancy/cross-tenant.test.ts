@@ -44,6 +44,7 @@ const PUBLIC: Record<string, string> = {
   'GET /scan/oa/callback': 'signed state from the console',
   'GET /scan/alipay/callback': 'signed state from the console',
   'POST /wx/component/events': 'WeChat push, msg_signature verified',
+  'POST /hooks/:channel/:orderId': 'channel notifications, verified by signature (payments/notifications.test.ts)',
 }
 
 interface Tenant {
