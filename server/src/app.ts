@@ -8,6 +8,7 @@ import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
 import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
 import { scanRoutes, tenancyRoutes } from './modules/tenancy'
+import { qrCodeRoutes } from './modules/qr-codes'
 import { hooksRoutes } from './modules/payments/hooks.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
@@ -56,6 +57,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     identityRoutes(identity, { db, clock: deps.clock }, openapi),
     consoleIdentityRoutes(identity, bindings, db, openapi),
     tenancyRoutes(tenancy, guard, openapi),
+    qrCodeRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy }, guard, openapi),
     scanRoutes(tenancy, {
       db,
       clock: deps.clock,

@@ -74,6 +74,14 @@ export const ERROR_MESSAGES = {
   order_not_refundable: '该订单未支付成功，不能退款',
   refund_exceeds_payment: '退款金额超过可退金额',
   concurrent_update: '数据已被其他人修改，请刷新后重试',
+  qr_code_not_found: '二维码不存在',
+  qr_batch_not_found: '二维码批次不存在',
+  qr_code_unbound: '该二维码尚未绑定门店',
+  qr_code_disabled: '该二维码已停用',
+  qr_code_already_bound: '该二维码已绑定门店，请先解绑再重新绑定',
+  qr_code_not_blank: '只有空码可以解绑；门店自己的二维码请停用',
+  qr_code_foreign: '该二维码不属于本服务商，不能绑定到该门店',
+  qr_staff_not_in_store: '该店员不属于所选门店',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -30,6 +30,7 @@ export const ID_PREFIXES = {
   wechatIdentity: 'wid',
   maidanSync: 'mds',
   paymentIncident: 'inc',
+  qrBatch: 'qrb',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

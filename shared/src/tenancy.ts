@@ -313,6 +313,9 @@ export const SCAN_PROBLEMS = {
   alipay_other_account: { title: '已授权其他支付宝账号', remedy: '如果您想绑定新的支付宝账户，需先删除原来的授权信息（编辑 > 删除“支付宝用户 ID” > 保存），然后重新授权；如果想使用原有的支付宝账户，请确认使用了正确的商户支付宝扫码。' },
   not_an_admin: { title: '没有管理权限', remedy: '当前微信号不是该对象已激活的管理员，请先扫描激活二维码激活管理员身份。' },
   rate_limited: { title: '操作过于频繁', remedy: '请稍后再试。' },
+  qr_unbound: { title: '该二维码尚未绑定门店', remedy: '这是一张空白收款码，商户绑定门店后才能付款。请向商家确认，或改扫门店的其他收款码。商户管理员、店长或店员可用微信扫码后在管理页面绑定。' },
+  qr_unknown: { title: '收款码无效', remedy: '该收款码不存在，请确认扫描的是门店张贴的收款码，或请商家出示其他收款码。' },
+  qr_disabled: { title: '该收款码已停用', remedy: '商户已停用这张收款码，请改扫门店的其他收款码，或向商家询问付款方式。' },
 } as const satisfies Record<string, { title: string, remedy: string }>
 export type ScanProblem = keyof typeof SCAN_PROBLEMS
 

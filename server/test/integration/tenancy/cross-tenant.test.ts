@@ -45,6 +45,8 @@ const PUBLIC: Record<string, string> = {
   'GET /scan/alipay/callback': 'signed state from the console',
   'POST /wx/component/events': 'WeChat push, msg_signature verified',
   'POST /hooks/:channel/:orderId': 'channel notifications, verified by signature (payments/notifications.test.ts)',
+  'GET /v1/public/qr/:code': 'the printed code is the customer\'s key, public by design; names only, no ids (qr-codes.test.ts)',
+  'GET /q/:code': 'the printed URL: redirects to the pay page or a problem page (qr-codes.test.ts)',
 }
 
 interface Tenant {
@@ -61,6 +63,10 @@ interface Tenant {
   bindingId: string
   identityId: string
   mobileCookie: string
+  storeCode: any
+  batchId: string
+  blankCode: any
+  boundBlank: any
 }
 
 async function tenant (): Promise<Tenant> {
@@ -82,7 +88,12 @@ async function tenant (): Promise<Tenant> {
   const appId = c.sandbox.clients.wxmp.officialAccount.appId
   await database.get().db.update(staff).set({ wxAppId: appId, wxOpenid: openid, activatedAt: new Date() }).where(eq(staff.id, m.admin.id))
   const mobileCookie = `${WX_SESSION_COOKIE}=${live.services.tokens.sign({ purpose: 'wx_session', appId, openid }, 3600)}`
-  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie }
+  // QR codes: a clerk's code, and a blank batch with one code bound and one still blank.
+  const storeCode = (await owner.post(`/v1/stores/${store.id}/qr-codes`, { kind: 'staff', staffId: clerk.id }).expect(201)).body
+  const batchId = (await owner.post('/v1/qr-batches', { serviceProviderId: sp.id, count: 2 }).expect(201)).body.id
+  const [blankCode, toBind] = (await owner.get(`/v1/qr-codes?batchId=${batchId}`).expect(200)).body.data
+  const boundBlank = (await owner.post(`/v1/qr-codes/${toBind.id}/bind`, { storeId: store.id }).expect(200)).body
+  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank }
 }
 
 /** B's id for each path parameter, by the collection it follows. */
@@ -96,6 +107,8 @@ function foreignPaths (path: string, b: Tenant): string[] {
     [/^\/v1\/maidan-syncs\/:id/, [b.syncId]],
     [/^\/v1\/console\/wechat-bindings\/:id/, [b.bindingId]],
     [/^\/v1\/console\/wechat-identities\/:id/, [b.identityId]],
+    [/^\/v1\/qr-codes\/:id/, [b.storeCode.id, b.blankCode.id, b.boundBlank.id]],
+    [/^\/v1\/qr-batches\/:id/, [b.batchId]],
   ]
   if (path === '/v1/mobile/entities/:kind/:id') {
     return [`/v1/mobile/entities/sp/${b.sp.id}`, `/v1/mobile/entities/ssp/${b.ssp.id}`, `/v1/mobile/entities/merchant/${b.merchant.id}`, `/v1/mobile/entities/store/${b.store.id}`]
@@ -119,6 +132,13 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'POST /v1/merchants/:id/wechat-channel': { channel: 'maidan' },
     'POST /v1/merchants/:id/stores': { name: '混进来的店' },
     'POST /v1/stores/:id/staff': { name: '混进来', role: 'clerk' },
+    'POST /v1/stores/:id/qr-codes': { kind: 'staff', staffId: b.clerk.id },
+    'POST /v1/qr-batches': { serviceProviderId: b.sp.id, count: 2 },
+    'PATCH /v1/qr-codes/:id': { name: '改名' },
+    // B's code onto A's own store: the code must be out of reach, not just the store.
+    'POST /v1/qr-codes/:id/bind': { storeId: a.store.id },
+    // Holding B's blank plate does not bind it to A's store: it belongs to another SP.
+    'POST /v1/qr-codes/bind-by-code': { code: b.blankCode.code, storeId: a.store.id },
   }
   if (bodies[key] !== undefined) return bodies[key]
   if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
@@ -127,7 +147,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
 
 /** Every row of every tenant table, hashed: what "nothing changed" means. */
 async function fingerprint (): Promise<string> {
-  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs']
+  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches']
   const parts: string[] = []
   for (const t of tables) {
     const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
@@ -156,14 +176,17 @@ describe('no request crosses tenants (T9)', () => {
       { name: 'merchant admin (WeChat session)', auth: (t) => t.set('cookie', a.mobileCookie) },
       { name: 'anonymous', auth: (t) => t },
     ]
-    const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId]
+    const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,
+      b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code]
     let checked = 0
     const crossings: string[] = []
     for (const route of routes) {
       if (PUBLIC[`${route.method} ${route.path}`] !== undefined) continue
-      const queries = route.path === '/v1/merchants' || route.path === '/v1/sub-service-providers'
+      const queries = route.path === '/v1/merchants' || route.path === '/v1/sub-service-providers' || route.path === '/v1/qr-batches'
         ? [`?serviceProviderId=${b.sp.id}`, `?subServiceProviderId=${b.ssp.id}`, '']
-        : ['']
+        : route.path === '/v1/qr-codes'
+          ? [`?storeId=${b.store.id}`, `?merchantId=${b.merchant.id}`, `?batchId=${b.batchId}`, '?kind=blank', '']
+          : ['']
       for (const path of foreignPaths(route.path, b)) {
         for (const query of queries) {
           for (const caller of callers) {

@@ -1,0 +1,5 @@
+export { qrCodeRoutes, payPage } from './routes'
+export { QrCodeService, type QrCodeDeps } from './qr-codes.service'
+export { QrResolver, QR_PROBLEMS, qrProblemError, type ResolvedQr, type QrProblem, type PublicQrDTO } from './resolve'
+export type { QrCodeDTO, QrBatchDTO } from './dto'
+export * from './qr-codes.schema'
