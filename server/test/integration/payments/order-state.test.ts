@@ -7,7 +7,8 @@ import { useTestDatabase } from '../../helpers/database'
 const database = useTestDatabase()
 const newId = createIdGenerator()
 
-async function paidOrder (amount: number): Promise<string> {
+/** An order row as the payment service would write it, in the given state. */
+async function order (amount: number, status: 'created' | 'pending', payPlatform: 'wechat_pay' | 'alipay' = 'wechat_pay'): Promise<string> {
   const id = newId('ord')
   const now = new Date()
   await insertOrder(database.get().db, {
@@ -16,16 +17,22 @@ async function paidOrder (amount: number): Promise<string> {
     merchantId: 'mch_x',
     sourceType: 'one_code',
     tradeType: 'jsapi',
-    payPlatform: 'wechat_pay',
-    method: 'wechat_jsapi',
+    payPlatform,
+    method: payPlatform === 'wechat_pay' ? 'wechat_jsapi' : 'alipay_jsapi',
     outTradeNo: `ab1234${id.slice(4)}`,
     amountFen: fen(amount),
-    status: 'created',
+    status,
     description: '测试',
     expiresAt: new Date(now.getTime() + 600_000),
     createdAt: now,
     updatedAt: now,
   })
+  return id
+}
+
+async function paidOrder (amount: number): Promise<string> {
+  const id = await order(amount, 'created')
+  const now = new Date()
   await transitionOrder(database.get().db, id, 'pending')
   await transitionOrder(database.get().db, id, 'succeeded', { channelTxnId: '4200000001', paidAt: now })
   return id
@@ -56,24 +63,7 @@ describe('order transitions (compare-and-set)', () => {
   })
 
   it('lets exactly one of two racing writers win', async () => {
-    const id = newId('ord')
-    const now = new Date()
-    await insertOrder(database.get().db, {
-      id,
-      spId: 'sp_x',
-      merchantId: 'mch_x',
-      sourceType: 'one_code',
-      tradeType: 'jsapi',
-      payPlatform: 'alipay',
-      method: 'alipay_jsapi',
-      outTradeNo: `ab1234${id.slice(4)}`,
-      amountFen: fen(500),
-      status: 'pending',
-      description: '测试',
-      expiresAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
+    const id = await order(500, 'pending', 'alipay')
     const results = await Promise.allSettled([
       transitionOrder(database.get().db, id, 'succeeded'),
       transitionOrder(database.get().db, id, 'closed'),
@@ -112,24 +102,7 @@ describe('refunds never exceed the paid amount', () => {
   })
 
   it('refuses refunds of an order that is not paid', async () => {
-    const id = newId('ord')
-    const now = new Date()
-    await insertOrder(database.get().db, {
-      id,
-      spId: 'sp_x',
-      merchantId: 'mch_x',
-      sourceType: 'one_code',
-      tradeType: 'jsapi',
-      payPlatform: 'wechat_pay',
-      method: 'wechat_jsapi',
-      outTradeNo: `ab1234${id.slice(4)}`,
-      amountFen: fen(500),
-      status: 'pending',
-      description: '测试',
-      expiresAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
+    const id = await order(500, 'pending')
     await expect(database.get().db.transaction(async (tx) => await reserveRefund(tx, refundRow(id, 100)))).rejects.toMatchObject({ code: 'order_not_refundable' })
   })
 })
