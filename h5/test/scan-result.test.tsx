@@ -19,6 +19,7 @@ test('activated: the role label and the entity name (still URL-encoded, as the r
 
 test('bound', () => {
   expect(scanResultView({ ok: 'bound' })).toMatchObject({ tone: 'success', title: '绑定成功' })
+  expect(scanResultView({ ok: 'alipay_authorized' })).toMatchObject({ tone: 'success', title: '支付宝授权成功' })
 })
 
 test('every scan problem shows its title and remedy', () => {

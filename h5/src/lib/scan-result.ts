@@ -14,7 +14,8 @@ const UNKNOWN: ResultView = { tone: 'error', title: '扫码失败', detail: '无
 
 /**
  * What a phone shows after scanning an activation, binding or management QR (T1, T4), from the
- * query string the server redirected to: `?ok=activated&role=&name=`, `?ok=bound` or `?problem=`.
+ * query string the server redirected to: `?ok=activated&role=&name=`, `?ok=bound`, `?ok=alipay_authorized`
+ * or `?problem=`.
  */
 export function scanResultView (params: Params | undefined): ResultView {
   const problem = queryParam(params, 'problem')
@@ -26,6 +27,10 @@ export function scanResultView (params: Params | undefined): ResultView {
   const ok = queryParam(params, 'ok')
   if (ok === 'bound') {
     return { tone: 'success', title: '绑定成功', detail: '该微信号已绑定到云支付后台账号，请回到电脑上继续操作。' }
+  }
+  if (ok === 'alipay_authorized') {
+    // Seed 000 (添加支付宝子商户): wait a minute after authorizing before the first test payment.
+    return { tone: 'success', title: '支付宝授权成功', detail: '子商户已授权服务商的支付宝应用，请等待一分钟后再测试支付。' }
   }
   if (ok === 'activated') {
     const role = queryParam(params, 'role')
