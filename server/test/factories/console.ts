@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import request from 'supertest'
 import type Koa from 'koa'
+import type { AppState } from '../../src/http/context'
 import { createIdGenerator } from '@yima/shared'
 import type { Database } from '../../src/db/client'
 import { accounts, wechatIdentities } from '../../src/modules/identity'
@@ -23,7 +24,7 @@ export interface ConsoleUser {
  * A signed-in console account with a WeChat identity already bound (the binding flow itself is
  * tested on its own), optionally a platform operator.
  */
-export async function consoleUser (app: Koa<any>, database: Database, o: { operator?: boolean, bound?: boolean } = {}): Promise<ConsoleUser> {
+export async function consoleUser (app: Koa<AppState>, database: Database, o: { operator?: boolean, bound?: boolean } = {}): Promise<ConsoleUser> {
   const acc = await createAccount(database)
   if (o.operator === true) await database.db.update(accounts).set({ isOperator: true }).where(eq(accounts.id, acc.id))
   if (o.bound !== false) {

@@ -1,30 +1,33 @@
+import type { MerchantCreatedDTO, ServiceProviderDTO, WechatPaySettingsInput } from '@yima/shared'
 import type { Channels } from '../helpers/channels'
 import type { ConsoleUser } from './console'
 
 /** An SP form filled with the sandbox's WeChat Pay, official-account and Alipay credentials. */
-export function spBody (c: Channels, extra: Record<string, unknown> = {}): Record<string, any> {
+export function spBody (c: Channels, extra: Record<string, unknown> = {}) {
   const wx = c.sandbox.clients.wxpay
   const oa = c.sandbox.clients.wxmp.officialAccount
   const ali = c.sandbox.clients.alipay
+  // Every field set, the AppSecret optional so tests can model the authorization-only mode.
+  const wechatPay: Omit<Required<WechatPaySettingsInput>, 'officialAccountSecret'> & Pick<WechatPaySettingsInput, 'officialAccountSecret'> = {
+    mchId: wx.spMchId,
+    apiV3Key: wx.apiV3Key,
+    apiV2Key: wx.apiV2Key,
+    privateKey: wx.merchantPrivateKeyPem,
+    certificateSerial: wx.merchantSerial,
+    platformCertificate: wx.platformCertificatePem,
+    publicKey: wx.platformPublicKeyPem,
+    publicKeyId: wx.platformPublicKeyId,
+    officialAccountAppId: oa.appId,
+    officialAccountSecret: oa.appSecret,
+    rebateBp: 20,
+  }
   return {
     name: '深圳测试服务商有限公司',
     shortName: '测试服务商',
     adminName: '张三',
     adminPhone: '13800000000',
     tradeCallbackUrl: 'https://sp.example.com/callback',
-    wechatPay: {
-      mchId: wx.spMchId,
-      apiV3Key: wx.apiV3Key,
-      apiV2Key: wx.apiV2Key,
-      privateKey: wx.merchantPrivateKeyPem,
-      certificateSerial: wx.merchantSerial,
-      platformCertificate: wx.platformCertificatePem,
-      publicKey: wx.platformPublicKeyPem,
-      publicKeyId: wx.platformPublicKeyId,
-      officialAccountAppId: oa.appId,
-      officialAccountSecret: oa.appSecret,
-      rebateBp: 20,
-    },
+    wechatPay,
     alipay: { appId: ali.appId, privateKey: ali.appPrivateKeyPem, alipayPublicKey: ali.alipayPublicKeyPem, pid: ali.pid },
     ...extra,
   }
@@ -41,13 +44,13 @@ export const merchantBody = (spId: string, subMchId: string, extra: Record<strin
 })
 
 /** An SP created through the API by `user`; returns its DTO. */
-export async function createSp (user: ConsoleUser, c: Channels, extra: Record<string, unknown> = {}): Promise<any> {
+export async function createSp (user: ConsoleUser, c: Channels, extra: Record<string, unknown> = {}): Promise<ServiceProviderDTO> {
   const r = await user.post('/v1/service-providers', spBody(c, extra))
   if (r.status !== 201) throw new Error(`create SP: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body
 }
 
-export async function createMerchant (user: ConsoleUser, spId: string, subMchId: string, extra: Record<string, unknown> = {}): Promise<any> {
+export async function createMerchant (user: ConsoleUser, spId: string, subMchId: string, extra: Record<string, unknown> = {}): Promise<MerchantCreatedDTO> {
   const r = await user.post('/v1/merchants', merchantBody(spId, subMchId, extra))
   if (r.status !== 201) throw new Error(`create merchant: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm'
+import type { ServiceProviderDTO } from '@yima/shared'
 import request from 'supertest'
 import { auditLog } from '../../../src/modules/audit'
 import { activationCodes, serviceProviders, staff } from '../../../src/modules/tenancy'
@@ -33,7 +34,7 @@ async function authorizeOa (user: ConsoleUser, c: Channels, spId: string, o: { a
 }
 
 /** An SP in the older AppSecret mode, or (`component`) authorized to the platform without its secret. */
-async function spWith (user: ConsoleUser, mode: 'secret' | 'component' | 'none'): Promise<any> {
+async function spWith (user: ConsoleUser, mode: 'secret' | 'component' | 'none'): Promise<ServiceProviderDTO> {
   const body = spBody(channels.get())
   if (mode !== 'secret') delete body.wechatPay.officialAccountSecret
   const sp = await createSp(user, channels.get(), { wechatPay: body.wechatPay })

@@ -83,7 +83,7 @@ it('a dump of the database contains no plaintext secret', async () => {
     'APIv3 key': [body.wechatPay.apiV3Key],
     'API v2 key': [body.wechatPay.apiV2Key],
     'WeChat Pay private key': pemCore(body.wechatPay.privateKey),
-    'official-account AppSecret': [body.wechatPay.officialAccountSecret],
+    'official-account AppSecret': [body.wechatPay.officialAccountSecret ?? ''],
     'Alipay app private key': pemCore(body.alipay.privateKey),
     'Cloud Pay authentication key': [created.credentials.authenKey],
     'Cloud Pay signing private key': pemCore(created.credentials.signingPrivateKey),
