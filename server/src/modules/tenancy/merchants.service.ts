@@ -6,7 +6,7 @@ import { generateMerchantCredentials } from '../merchants/credentials'
 import { auditedBy, type Caller } from './caller'
 import { merchantDTO, staffDTO, storeDTO } from './dto'
 import { newOrderPrefix, newOutId } from './public-ids'
-import { inScope, scopeWhere, type Scope } from './scope'
+import { ALL_SCOPE, inScope, scopeWhere, type Scope } from './scope'
 import { auditable, type ServiceProviderService, type TenancyDeps } from './service-providers.service'
 import type { SubServiceProviderService } from './sub-service-providers.service'
 import { merchants, serviceProviders, staff, stores, type MerchantRow, type StoreRow } from './tenancy.schema'
@@ -56,7 +56,6 @@ export class MerchantService {
    * returned here once and kept nowhere.
    */
   async create (caller: Caller, input: CreateMerchantBody): Promise<MerchantCreatedDTO> {
-    const all: Scope = { ...caller.scope, all: true }
     let sspId: string | null = null
     if (caller.scope.all || caller.scope.spIds.includes(input.serviceProviderId)) {
       if (input.subServiceProviderId !== undefined) {
@@ -71,7 +70,7 @@ export class MerchantService {
       if (mine.length !== 1 || mine[0] === undefined) throw new AppError('not_found', 'service_provider_not_found', undefined, { param: 'serviceProviderId' })
       sspId = mine[0].id
     }
-    const sp = await this.sps.row(all, input.serviceProviderId)
+    const sp = await this.sps.row(ALL_SCOPE, input.serviceProviderId)
     const [existing] = await this.deps.db.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.spId, sp.id), eq(merchants.wxSubMchId, input.wechatSubMchId)))
     if (existing !== undefined) throw new AppError('conflict', 'merchant_exists', undefined, { param: 'wechatSubMchId' })
 
@@ -110,7 +109,7 @@ export class MerchantService {
       }).returning()
       if (adminRow === undefined) throw new Error('insert returned nothing')
       await this.deps.audit.record(tx, {
-        ...auditedBy(caller), action: 'merchant.created', target: { type: 'merchant', id }, tenantId: sp.id, after: auditable(inserted, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS,
+        ...auditedBy(caller), action: 'merchant.created', target: { type: 'merchant', id }, tenantId: sp.id, after: auditable(inserted), secretFields: MERCHANT_SECRET_FIELDS,
       })
       return { row: inserted, admin: adminRow }
     })
@@ -157,7 +156,7 @@ export class MerchantService {
     const before = await this.row(caller.scope, id)
     if (before.wxChannel === channel) return await this.#dto(before)
     if (channel === 'maidan') {
-      const sp = await this.sps.row({ ...caller.scope, all: true }, before.spId)
+      const sp = await this.sps.row(ALL_SCOPE, before.spId)
       // WeChat answers 买单 questions only for a bound assistant; asking first would be a
       // "retry later" channel error that no retry fixes.
       if (sp.maidanBoundAt === null) throw new AppError('conflict', 'maidan_not_bound', '服务商尚未绑定微信买单服务商助手：请先在服务商详情中绑定买单助手，再切换到微信买单', { param: 'channel' })
@@ -171,7 +170,7 @@ export class MerchantService {
   async alipayAuthorizationUrl (caller: Caller, id: string): Promise<{ url: string }> {
     const m = await this.row(caller.scope, id)
     if (m.alipayUserId !== null) throw new AppError('conflict', 'alipay_already_authorized', undefined, { param: 'alipayUserId' })
-    const sp = await this.sps.row({ ...caller.scope, all: true }, m.spId)
+    const sp = await this.sps.row(ALL_SCOPE, m.spId)
     const isv = this.sps.alipayIsv(sp)
     const state = this.scanTokens.sign({ purpose: 'alipay_app_auth', merchantId: m.id }, 24 * 3600)
     return { url: appAuthorizationUrl(isv, `${this.deps.publicUrl}/scan/alipay/callback`, state) }
@@ -181,14 +180,14 @@ export class MerchantService {
   async completeAlipayAuthorization (merchantId: string, code: string): Promise<MerchantRow> {
     const [m] = await this.deps.db.select().from(merchants).where(eq(merchants.id, merchantId))
     if (m === undefined) throw new AppError('not_found', 'merchant_not_found')
-    const sp = await this.sps.row({ all: true, spIds: [], sspIds: [], merchantIds: [], storeIds: [] }, m.spId)
+    const sp = await this.sps.row(ALL_SCOPE, m.spId)
     const grant = await exchangeAppAuthCode(this.sps.alipayIsv(sp), code).catch((err: unknown) => {
       if (err instanceof AlipayAuthError) throw new AppError('channel', 'alipay_token_invalid', `支付宝授权失败：${err.subMsg ?? err.message}`)
       return channelFailure(err)
     })
     if (m.alipayUserId !== null && m.alipayUserId !== grant.userId) throw new AppError('conflict', 'alipay_already_authorized')
     const now = this.deps.clock.now()
-    return await this.#write({ actor: { id: m.id, kind: 'system' }, scope: { all: true, spIds: [], sspIds: [], merchantIds: [], storeIds: [] } }, m, {
+    return await this.#write({ actor: { id: m.id, kind: 'system' }, scope: ALL_SCOPE }, m, {
       alipayUserId: grant.userId,
       alipayAuthAppId: grant.authAppId,
       alipayAppAuthTokenSealed: this.deps.box.seal(grant.appAuthToken, merchantSecretContext(m.id, 'alipay_app_auth_token')),
@@ -205,7 +204,7 @@ export class MerchantService {
   async checkAlipayAuthorization (caller: Caller, id: string): Promise<{ valid: true }> {
     const m = await this.row(caller.scope, id)
     if (m.alipayAppAuthTokenSealed === null) throw new AppError('conflict', 'alipay_token_invalid', '该子商户尚未完成支付宝授权，请让商户扫码授权')
-    const sp = await this.sps.row({ ...caller.scope, all: true }, m.spId)
+    const sp = await this.sps.row(ALL_SCOPE, m.spId)
     const appAuthToken = this.deps.box.open(m.alipayAppAuthTokenSealed, merchantSecretContext(m.id, 'alipay_app_auth_token')).reveal()
     const r = await alipaySdk(this.sps.alipayIsv(sp))
       .exec('alipay.trade.query', { appAuthToken, bizContent: { out_trade_no: 'YIMA_PROBE_0' } }, { validateSign: true })
@@ -235,7 +234,7 @@ export class MerchantService {
         id, spId: m.spId, sspId: m.sspId, merchantId: m.id, outShopId: newOutId(), name: input.name, branchName: input.branchName || null, address: input.address || null, phone: input.phone ?? null, createdAt: now, updatedAt: now,
       }).returning()
       if (inserted === undefined) throw new Error('insert returned nothing')
-      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'store.created', target: { type: 'store', id }, tenantId: m.spId, after: auditable(inserted, []) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'store.created', target: { type: 'store', id }, tenantId: m.spId, after: auditable(inserted) })
       return inserted
     })
     return storeDTO(row)
@@ -257,7 +256,7 @@ export class MerchantService {
       // Compare-and-set on updated_at: a concurrent edit wins, this one asks to retry.
       if (after === undefined) throw new AppError('conflict', 'concurrent_update')
       await this.deps.audit.record(tx, {
-        ...auditedBy(caller), action, target: { type: 'merchant', id: before.id }, tenantId: before.spId, before: auditable(before, MERCHANT_SECRET_FIELDS), after: auditable(after, MERCHANT_SECRET_FIELDS), secretFields: MERCHANT_SECRET_FIELDS,
+        ...auditedBy(caller), action, target: { type: 'merchant', id: before.id }, tenantId: before.spId, before: auditable(before), after: auditable(after), secretFields: MERCHANT_SECRET_FIELDS,
       })
       return after
     })

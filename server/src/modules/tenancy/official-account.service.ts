@@ -77,8 +77,8 @@ export class OfficialAccountService {
         action: 'service_provider.official_account_authorized',
         target: { type: 'service_provider', id: sp.id },
         tenantId: sp.id,
-        before: auditable(sp, SP_SECRET_FIELDS),
-        after: auditable(after ?? sp, SP_SECRET_FIELDS),
+        before: auditable(sp),
+        after: auditable(after ?? sp),
         secretFields: SP_SECRET_FIELDS,
         ...(origin === undefined ? {} : { origin }),
       })

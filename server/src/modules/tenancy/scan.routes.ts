@@ -15,14 +15,13 @@ import type { WechatBindingService } from '../identity/wechat-binding.service'
 import type { OAuthTarget } from './official-account.service'
 import { entityOf, type TenancyServices } from './routes'
 import type { ScanTokens } from './scan-tokens'
-import { EMPTY_SCOPE, wechatScope } from './scope'
+import { ALL_SCOPE, wechatScope } from './scope'
 import { ScanProblemError, type EntityKind } from './staff.service'
 import { wechatComponentTickets } from './tenancy.schema'
 
 export const WX_SESSION_COOKIE = 'yima_wx'
 const WX_SESSION_TTL_SEC = 2 * 3600
 const STATE_TTL_SEC = 10 * 60
-const ALL = { ...EMPTY_SCOPE, all: true }
 const EntityKindSchema = z.enum(['sp', 'ssp', 'merchant', 'store'])
 
 export interface ScanDeps {
@@ -68,7 +67,7 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       throw err
     }
   }
-  const targetOfSp = async (spId: string): Promise<OAuthTarget> => s.officialAccounts.target(await s.sps.row(ALL, spId))
+  const targetOfSp = async (spId: string): Promise<OAuthTarget> => s.officialAccounts.target(await s.sps.row(ALL_SCOPE, spId))
 
   // T1: console binding through the platform's own official account.
   router.get('/scan/bind', limited, async (ctx) => {
@@ -121,10 +120,10 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       }
       const person = await s.staff.activate(claims.t, { appId: target.appId, openid, spId: claims.spId, origin: origin(ctx) })
       const entity = person.storeId !== null
-        ? await entityOf(s, ALL, 'store', person.storeId)
+        ? await entityOf(s, ALL_SCOPE, 'store', person.storeId)
         : person.merchantId !== null
-          ? await entityOf(s, ALL, 'merchant', person.merchantId)
-          : person.sspId !== null ? await entityOf(s, ALL, 'ssp', person.sspId) : await entityOf(s, ALL, 'sp', person.spId)
+          ? await entityOf(s, ALL_SCOPE, 'merchant', person.merchantId)
+          : person.sspId !== null ? await entityOf(s, ALL_SCOPE, 'ssp', person.sspId) : await entityOf(s, ALL_SCOPE, 'sp', person.spId)
       ctx.redirect(resultPage({ ok: 'activated', role: person.role, name: entity.name }))
     })
   })
@@ -135,7 +134,7 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       const kind = EntityKindSchema.safeParse(ctx.query.kind)
       const id = str(ctx.query.id)
       if (!kind.success || id === undefined) throw new ScanProblemError('code_unknown')
-      const entity = await entityOf(s, ALL, kind.data, id).catch(() => { throw new ScanProblemError('code_unknown') })
+      const entity = await entityOf(s, ALL_SCOPE, kind.data, id).catch(() => { throw new ScanProblemError('code_unknown') })
       const target = await targetOfSp(entity.spId)
       const state = d.tokens.sign({ purpose: 'manage', kind: kind.data, id: entity.id, spId: entity.spId }, STATE_TTL_SEC)
       ctx.redirect(s.officialAccounts.authorizeUrl(target, `${s.publicUrl}/scan/manage/callback`, state))
@@ -148,7 +147,7 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       if (claims === undefined || code === undefined) throw new ScanProblemError('code_expired')
       const target = await targetOfSp(claims.spId)
       const { openid } = await s.officialAccounts.exchange(target, code)
-      const entity = await entityOf(s, ALL, claims.kind, claims.id)
+      const entity = await entityOf(s, ALL_SCOPE, claims.kind, claims.id)
       const roles = await s.staff.rolesFor(entity, target.appId, openid)
       if (roles.length === 0) throw new ScanProblemError('not_an_admin')
       ctx.cookies.set(WX_SESSION_COOKIE, d.tokens.sign({ purpose: 'wx_session', appId: target.appId, openid }, WX_SESSION_TTL_SEC), {
@@ -192,7 +191,7 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
         // Alipay refused the code: spent by an earlier load of this page (phone browsers may load a
         // redirect twice) or too old. The earlier load's outcome stands; otherwise scan again.
         if (err instanceof AppError && err.code === 'alipay_token_invalid') {
-          const m = await s.merchants.row(ALL, claims.merchantId)
+          const m = await s.merchants.row(ALL_SCOPE, claims.merchantId)
           ctx.redirect(m.alipayUserId === null ? problemPage('code_expired') : resultPage({ ok: 'alipay_authorized' }))
           return
         }

@@ -19,6 +19,9 @@ export interface Scope {
 
 export const EMPTY_SCOPE: Scope = { all: false, spIds: [], sspIds: [], merchantIds: [], storeIds: [] }
 
+/** Everything: for the platform operator, and for reads after the caller's own access was checked. */
+export const ALL_SCOPE: Scope = { ...EMPTY_SCOPE, all: true }
+
 /** The columns of a table that name its ancestors (and itself). */
 export interface ScopeColumns { sp?: AnyColumn, ssp?: AnyColumn, merchant?: AnyColumn, store?: AnyColumn }
 
@@ -54,7 +57,7 @@ export function requireSpLevel (scope: Scope, spId: string): void {
 /** A console account's scope: operators see all; others their own SPs and the sub-SPs they sign in as. */
 export async function consoleScope (exec: Executor, accountId: string): Promise<Scope> {
   const [account] = await exec.select({ isOperator: accounts.isOperator }).from(accounts).where(eq(accounts.id, accountId))
-  if (account?.isOperator === true) return { ...EMPTY_SCOPE, all: true }
+  if (account?.isOperator === true) return ALL_SCOPE
   const sps = await exec.select({ id: serviceProviders.id }).from(serviceProviders).where(eq(serviceProviders.ownerAccountId, accountId))
   const ssps = await exec.select({ id: subServiceProviders.id }).from(subServiceProviders).where(eq(subServiceProviders.accountId, accountId))
   return { ...EMPTY_SCOPE, spIds: sps.map((r) => r.id), sspIds: ssps.map((r) => r.id) }

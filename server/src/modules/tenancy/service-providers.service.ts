@@ -29,15 +29,10 @@ export interface TenancyDeps {
 /** The columns that hold secrets: sealed at rest, masked in the audit log, never in a DTO. */
 export const SP_SECRET_FIELDS = ['wxApiV3KeySealed', 'wxApiV2KeySealed', 'wxPrivateKeySealed', 'wxOaSecretSealed', 'alipayPrivateKeySealed', 'alipayPublicKeySealed', 'oaRefreshTokenSealed'] as const
 
-/** What the audit log keeps of an SP row: everything but timestamps, with sealed values replaced by a marker. */
-export const auditable = (r: Record<string, unknown>, secretFields: readonly string[]): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(r)) {
-    if (k === 'createdAt' || k === 'updatedAt') continue
-    // The ciphertext changes on every seal; only "set or not" and the diff marker matter.
-    out[k] = secretFields.includes(k) ? (v === null ? null : `sealed:${String(v).slice(-12)}`) : v
-  }
-  return out
+/** What the audit log keeps of a row: all but timestamps. Sealed columns are masked by diff() (secretFields). */
+export const auditable = (r: Record<string, unknown>): Record<string, unknown> => {
+  const { createdAt: _created, updatedAt: _updated, ...rest } = r
+  return rest
 }
 
 export const spSecretContext = (id: string, column: string): string => `service_providers.${column}:${id}`
@@ -85,7 +80,7 @@ export class ServiceProviderService {
         payCompleteUrl: input.payCompleteUrl || null,
         remark: input.remark || null,
         ...this.#wechatColumns(id, input.wechatPay, null),
-        ...this.#alipayColumns(id, input.alipay, null),
+        ...this.#alipayColumns(id, input.alipay),
         createdAt: now,
         updatedAt: now,
       }).returning()
@@ -106,7 +101,7 @@ export class ServiceProviderService {
         action: 'service_provider.created',
         target: { type: 'service_provider', id },
         tenantId: id,
-        after: auditable(inserted, SP_SECRET_FIELDS),
+        after: auditable(inserted),
         secretFields: SP_SECRET_FIELDS,
       })
       return inserted
@@ -127,7 +122,7 @@ export class ServiceProviderService {
       for (const key of ['tradeCallbackUrl', 'logoUrl', 'adUrl', 'adImageUrl', 'payCompleteUrl', 'remark'] as const) {
         if (input[key] !== undefined) patch[key] = input[key] === '' ? null : input[key]
       }
-      Object.assign(patch, this.#wechatColumns(id, input.wechatPay, before), this.#alipayColumns(id, input.alipay, before))
+      Object.assign(patch, this.#wechatColumns(id, input.wechatPay, before), this.#alipayColumns(id, input.alipay))
       // A different official account invalidates the authorization the old one gave.
       if (patch.wxOaAppId !== undefined && patch.wxOaAppId !== before.wxOaAppId && before.oaAuthStatus === 'authorized') {
         patch.oaProblem = before.oaAuthorizerAppId === patch.wxOaAppId ? null : 'AppID 已修改，请重新授权公众号'
@@ -139,8 +134,8 @@ export class ServiceProviderService {
         action: 'service_provider.updated',
         target: { type: 'service_provider', id },
         tenantId: id,
-        before: auditable(before, SP_SECRET_FIELDS),
-        after: auditable(after, SP_SECRET_FIELDS),
+        before: auditable(before),
+        after: auditable(after),
         secretFields: SP_SECRET_FIELDS,
       })
       return after
@@ -211,7 +206,7 @@ export class ServiceProviderService {
     return out
   }
 
-  #alipayColumns (id: string, a: AlipaySettingsInput | undefined, _before: ServiceProviderRow | null): Partial<typeof serviceProviders.$inferInsert> {
+  #alipayColumns (id: string, a: AlipaySettingsInput | undefined): Partial<typeof serviceProviders.$inferInsert> {
     if (a === undefined) return {}
     const out: Partial<typeof serviceProviders.$inferInsert> = { alipayAppId: a.appId, alipayPid: a.pid }
     if (a.privateKey !== undefined) {

@@ -72,7 +72,7 @@ export class StaffService {
         updatedAt: now,
       }).returning()
       if (inserted === undefined) throw new Error('insert returned nothing')
-      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.added', target: { type: 'staff', id }, tenantId: entity.spId, after: auditable(inserted, []) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.added', target: { type: 'staff', id }, tenantId: entity.spId, after: auditable(inserted) })
       return inserted
     })
     return staffDTO(row)
@@ -110,7 +110,7 @@ export class StaffService {
       await tx.update(staff).set({ deletedAt: now, updatedAt: now }).where(eq(staff.id, id))
       // Codes of a removed person must not activate anything.
       await tx.update(activationCodes).set({ expiresAt: now }).where(and(eq(activationCodes.staffId, id), isNull(activationCodes.usedAt)))
-      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.removed', target: { type: 'staff', id }, tenantId: target.spId, before: auditable(me, []) })
+      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'staff.removed', target: { type: 'staff', id }, tenantId: target.spId, before: auditable(me) })
     })
   }
 

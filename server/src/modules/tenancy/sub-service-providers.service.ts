@@ -58,7 +58,7 @@ export class SubServiceProviderService {
         id: this.deps.newId('stf'), role: 'ssp_admin', spId: sp.id, sspId: id, name: input.adminName, phone: input.phone, refundPermission: true, createdAt: now, updatedAt: now,
       })
       await this.deps.audit.record(tx, {
-        ...auditedBy(caller), action: 'sub_service_provider.created', target: { type: 'sub_service_provider', id }, tenantId: sp.id, after: auditable(inserted, []),
+        ...auditedBy(caller), action: 'sub_service_provider.created', target: { type: 'sub_service_provider', id }, tenantId: sp.id, after: auditable(inserted),
       })
       return inserted
     })
@@ -79,7 +79,7 @@ export class SubServiceProviderService {
       const [after] = await tx.update(subServiceProviders).set({ ...patch, updatedAt: this.deps.clock.now() }).where(eq(subServiceProviders.id, id)).returning()
       if (after === undefined) throw new AppError('not_found', 'sub_service_provider_not_found')
       await this.deps.audit.record(tx, {
-        ...auditedBy(caller), action: 'sub_service_provider.updated', target: { type: 'sub_service_provider', id }, tenantId: before.spId, before: auditable(before, []), after: auditable(after, []),
+        ...auditedBy(caller), action: 'sub_service_provider.updated', target: { type: 'sub_service_provider', id }, tenantId: before.spId, before: auditable(before), after: auditable(after),
       })
       return after
     })
