@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { Fen, OrderStatus, RefundStatus } from '@yima/shared'
 
 const fenColumn = (name: string) => bigint(name, { mode: 'number' }).$type<Fen>()
@@ -27,6 +27,8 @@ export const orders = pgTable('orders', {
   /** Merchant prefix + our number; unique forever, what the channel and Cloud Pay clients know. */
   outTradeNo: text('out_trade_no').notNull(),
   amountFen: fenColumn('amount_fen').notNull(),
+  /** Fixed-amount codes (S4): how many units the customer bought; amount = quantity × unit price. */
+  quantity: integer('quantity'),
   /** Voucher discount the channel reported (promotion_detail); the payer paid amount − discount. */
   discountFen: fenColumn('discount_fen').notNull().default(0 as Fen),
   /** Sum of succeeded and processing refunds, maintained under the order's row lock. */
@@ -39,6 +41,8 @@ export const orders = pgTable('orders', {
   channelTxnId: text('channel_txn_id'),
   /** Hash of the business fields, for "same number, different content" (cloudpay-api.md §12). */
   contentHash: text('content_hash'),
+  /** The per-order trade-complete callback URL (Cloud Pay `caller_notify_url`), besides the SP's. */
+  callbackUrl: text('callback_url'),
   /** What the channel last said, for support; never shown to customers. */
   channelRaw: jsonb('channel_raw'),
   failureCode: text('failure_code'),
@@ -96,5 +100,56 @@ export const paymentIncidents = pgTable('payment_incidents', {
   index('payment_incidents_open').on(t.createdAt).where(sql`${t.resolvedAt} is null`),
 ])
 
+/**
+ * Trade-complete callbacks (P6): one row per event and target URL. The outbox job carries the
+ * delivery (retries on WeChat's schedule); each attempt is an outbox delivery, and this row keeps
+ * the latest answer so the console can show it and resend.
+ */
+export const paymentCallbacks = pgTable('payment_callbacks', {
+  id: text('id').primaryKey(),
+  spId: text('sp_id').notNull(),
+  merchantId: text('merchant_id').notNull(),
+  orderId: text('order_id').notNull().references(() => orders.id),
+  refundId: text('refund_id').references(() => refunds.id),
+  event: text('event', { enum: ['paid', 'refunded'] }).notNull(),
+  target: text('target', { enum: ['service_provider', 'order'] }).notNull(),
+  url: text('url').notNull(),
+  status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+  jobId: text('job_id'),
+  attempts: integer('attempts').notNull().default(0),
+  lastHttpStatus: integer('last_http_status'),
+  lastError: text('last_error'),
+  lastAttemptAt: at('last_attempt_at'),
+  deliveredAt: at('delivered_at'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+}, (t) => [
+  // One callback per event and target: a duplicated paid transition cannot send twice.
+  uniqueIndex('payment_callbacks_event').on(t.orderId, t.event, t.target, sql`coalesce(${t.refundId}, '')`),
+  index('payment_callbacks_merchant').on(t.merchantId, t.createdAt),
+  check('payment_callbacks_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+])
+
+/**
+ * Clerk shifts, as far as payments need them (P5: a clerk refunds only while on duty). An open
+ * shift (no clock-out) is "on duty"; the handover rules of H1–H3 build on this table (issue 6).
+ */
+export const staffShifts = pgTable('staff_shifts', {
+  id: text('id').primaryKey(),
+  staffId: text('staff_id').notNull(),
+  storeId: text('store_id').notNull(),
+  merchantId: text('merchant_id').notNull(),
+  clockInAt: at('clock_in_at').notNull(),
+  clockOutAt: at('clock_out_at'),
+  createdAt: at('created_at').notNull(),
+}, (t) => [
+  index('staff_shifts_staff').on(t.staffId, t.clockInAt),
+  index('staff_shifts_store').on(t.storeId, t.clockInAt),
+  // At most one open shift per clerk.
+  uniqueIndex('staff_shifts_open').on(t.staffId).where(sql`${t.clockOutAt} is null`),
+])
+
+export type PaymentCallbackRow = typeof paymentCallbacks.$inferSelect
+export type StaffShiftRow = typeof staffShifts.$inferSelect
 export type OrderRow = typeof orders.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect

@@ -133,6 +133,8 @@ export const stores = pgTable('stores', {
   branchName: text('branch_name'),
   address: text('address'),
   phone: text('phone'),
+  /** A closed store takes no payments: its codes show 门店已停止收款 (P1). */
+  status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
   createdAt: created(),
   updatedAt: updated(),
 }, (t) => [
