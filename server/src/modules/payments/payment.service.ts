@@ -1,17 +1,29 @@
 import { and, eq } from 'drizzle-orm'
 import { AppError, type Fen, type IdGenerator, type SourceType, type TradeType } from '@yima/shared'
 import type { Clock } from '../../clock'
-import type { Db, Executor } from '../../db/client'
+import type { Db, Executor, Tx } from '../../db/client'
 import type { SecretBox } from '../../secrets'
 import type { ChannelRegistry } from '../../channels/registry'
 import { ChannelSignatureError, type ChannelCredentials, type ChannelName, type ChannelNotification, type ChannelOutcome, type ClientPayParams, type PayMethod, type RawRequest } from '../../channels/types'
 import { merchantSecretContext } from '../tenancy/merchants.service'
 import { spSecretContext } from '../tenancy/service-providers.service'
 import { merchants, serviceProviders, type MerchantRow, type ServiceProviderRow } from '../tenancy/tenancy.schema'
-import { orders, paymentIncidents, refunds, type OrderRow } from './payment.schema'
+import { orders, paymentIncidents, refunds, type OrderRow, type RefundRow } from './payment.schema'
 import { findOrderByOutTradeNo, insertOrder, transitionOrder, transitionRefund } from './payment.repo'
 
-export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string }
+/**
+ * What else must happen when money moves, written in the same transaction as the state change
+ * (outbox jobs: trade-complete callbacks, clerk messages, printing). Called once per real change,
+ * never for a duplicate.
+ */
+export interface PaymentEvents {
+  paid: (tx: Tx, order: OrderRow) => Promise<void>
+  refunded: (tx: Tx, refund: RefundRow, order: OrderRow) => Promise<void>
+}
+
+export const NO_PAYMENT_EVENTS: PaymentEvents = { paid: async () => {}, refunded: async () => {} }
+
+export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string, events?: PaymentEvents }
 
 /** How long a customer has to pay a one-code order before it is closed. */
 export const ORDER_TTL_MS = 15 * 60_000
@@ -39,7 +51,10 @@ const channelOf = (method: PayMethod): ChannelName => method.startsWith('wechat_
  * calls happen outside transactions; each state change is a compare-and-set in its own.
  */
 export class PaymentService {
-  constructor (private readonly deps: PaymentDeps) {}
+  readonly #events: PaymentEvents
+  constructor (private readonly deps: PaymentDeps) {
+    this.#events = deps.events ?? NO_PAYMENT_EVENTS
+  }
 
   /** The channel credentials an order is paid under: the SP's keys, the merchant's sub-account. */
   async credentials (exec: Executor, merchantId: string, channel: ChannelName): Promise<ChannelCredentials> {
@@ -130,9 +145,10 @@ export class PaymentService {
       const o = note.outcome
       if (o.kind === 'succeeded' || o.kind === 'failed') {
         await this.deps.db.transaction(async (tx) => {
-          await transitionRefund(tx, refund.id, o.kind, o.kind === 'succeeded'
+          const moved = await transitionRefund(tx, refund.id, o.kind, o.kind === 'succeeded'
             ? { channelRefundId: o.channelRefundId, refundedAt: o.refundedAt, channelRaw: o.raw as object }
             : { failureCode: o.code, channelRaw: o.raw as object }, this.deps.clock.now())
+          if (moved.changed && o.kind === 'succeeded') await this.#events.refunded(tx, moved.row, order)
         })
       }
       return { ok: true }
@@ -167,8 +183,11 @@ export class PaymentService {
           await this.#incident(order.id, 'late_success', { status: order.status, channelTxnId: outcome.channelTxnId })
           return order
         }
-        return (await this.deps.db.transaction(async (tx) =>
-          await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object }, now))).row
+        return await this.deps.db.transaction(async (tx) => {
+          const moved = await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object }, now)
+          if (moved.changed) await this.#events.paid(tx, moved.row)
+          return moved.row
+        })
       }
       case 'pending':
         if (order.status !== 'created') return order
