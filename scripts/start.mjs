@@ -40,8 +40,11 @@ function startSandbox () {
     })
     children.push(sandbox)
     sandbox.on('exit', (code) => { reject(new Error(`the sandbox exited (${code}) before it was ready`)) })
+    let demo = null
     createInterface({ input: sandbox.stdout }).on('line', (line) => {
-      if (line.startsWith('YIMA_SERVER_ENV=')) resolve({ env: JSON.parse(line.slice('YIMA_SERVER_ENV='.length)), wxmp: JSON.parse(line.slice('YIMA_SERVER_ENV='.length)).WXMP_API_BASE_URL })
+      // The demo settings (this run's sandbox keys) come first, then the server's environment.
+      if (line.startsWith('YIMA_DEMO=')) demo = line.slice('YIMA_DEMO='.length)
+      else if (line.startsWith('YIMA_SERVER_ENV=')) resolve({ env: JSON.parse(line.slice('YIMA_SERVER_ENV='.length)), wxmp: JSON.parse(line.slice('YIMA_SERVER_ENV='.length)).WXMP_API_BASE_URL, demo })
       else process.stdout.write(`${line}\n`)
     })
   })
@@ -74,6 +77,11 @@ if (useSandbox) {
   const sandbox = await startSandbox()
   env = { ...sandbox.env, ...process.env, PUBLIC_URL: serverUrl }
   operator = devOperator(env)
+  // A demo SP, merchant and store with printed codes, refreshed to this sandbox's keys (seed-demo.ts).
+  const seeded = operator === null || sandbox.demo === null
+    ? { status: 1, stdout: '' }
+    : spawnSync(process.execPath, [tsx, path.join(root, 'server/src/cli/seed-demo.ts'), '--owner', operator.login],
+      { cwd: root, env: { ...env, YIMA_DEMO: sandbox.demo }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
   const server = spawn(process.execPath, [tsx, path.join(root, 'server/src/main.ts')], { cwd: root, stdio: 'inherit', env })
   children.push(server)
   server.on('exit', (code, signal) => { stopAll('SIGTERM'); process.exit(code ?? (signal === null ? 1 : 0)) })
@@ -85,6 +93,8 @@ if (useSandbox) {
       `Console: ${serverUrl}/#/pages/console/login/index`,
       operator === null ? '  (create an account: npm run account:create -w server -- --login <login> --password <password> --operator)' : `  sign in as ${operator.login} / ${operator.password} (kept in ${path.relative(root, path.join(dataDir, 'dev-operator.json'))})`,
       `  WeChat scans happen in the sandbox: open the binding or activation link from the console in a browser and pick a test user (sandbox home: ${sandbox.wxmp}/)`,
+      '',
+      seeded.status === 0 ? seeded.stdout.trimEnd() : '(the demo store could not be seeded; see the error above)',
       '',
     ].join('\n') + '\n')
   }

@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox } from './index'
+import { demoSettings } from './demo'
 import { serverEnv } from './server-env'
 
 /** `npm run sandbox`: every simulator on fixed ports from SANDBOX_PORT_BASE (default 4100). */
@@ -10,7 +11,10 @@ async function main (): Promise<void> {
     ports: { wxmp: base, wxpay: base + 1, alipay: base + 2, sms: base + 3, devices: base + 4 },
   })
   // `npm start` runs the sandbox next to the server and reads the server's settings from this line.
-  if (process.env.SANDBOX_PRINT_SERVER_ENV === '1') process.stdout.write(`YIMA_SERVER_ENV=${JSON.stringify(await serverEnv(sandbox))}\n`)
+  if (process.env.SANDBOX_PRINT_SERVER_ENV === '1') {
+    process.stdout.write(`YIMA_DEMO=${JSON.stringify(await demoSettings(sandbox))}\n`)
+    process.stdout.write(`YIMA_SERVER_ENV=${JSON.stringify(await serverEnv(sandbox))}\n`)
+  }
   process.stdout.write(banner(sandbox))
   let stopping = false
   const stop = (): void => {
