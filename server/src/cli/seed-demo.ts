@@ -2,30 +2,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { eq } from 'drizzle-orm'
-import { AlipaySettingsInput, AppError, createIdGenerator, fen, WechatPaySettingsInput } from '@yima/shared'
-import { z } from 'zod'
+import { AppError, createIdGenerator } from '@yima/shared'
 import { systemClock } from '../clock'
 import { databaseTarget, loadConfig } from '../config'
 import { openDatabase } from '../db/client'
 import { migrate } from '../db/migrate'
 import { accounts } from '../modules/identity'
-import { QrCodeService } from '../modules/qr-codes'
 import { qrCodes } from '../modules/qr-codes/qr-codes.schema'
 import type { Caller } from '../modules/tenancy/caller'
 import { ALL_SCOPE } from '../modules/tenancy/scope'
 import { createServices } from '../services'
+import { createDemoTenant, DemoSettings, type DemoTenant } from './demo-tenant'
 
 const USAGE = 'usage: YIMA_DEMO=<json printed by the sandbox> tsx server/src/cli/seed-demo.ts --owner <console login>'
-
-/** What the sandbox prints as YIMA_DEMO: this run's keys and a sub-merchant it knows. */
-const DemoSettings = z.object({
-  subMchId: z.string(),
-  wechatPay: WechatPaySettingsInput,
-  alipay: AlipaySettingsInput,
-})
-
-/** Kept in DATA_DIR so the demo's ids, and above all its printed QR codes, survive restarts. */
-interface DemoIds { spId: string, merchantId: string, storeId: string, storeCode: string, fixedCode: string }
 
 /**
  * `npm start` with the sandbox: a demo service provider, merchant and store with a store code and
@@ -49,41 +38,21 @@ async function main (): Promise<void> {
     const newId = createIdGenerator()
     const services = createServices({ config, db, clock: systemClock, newId })
     const { sps, merchants } = services.tenancy
-    const codes = new QrCodeService({ db, clock: systemClock, newId, audit: services.audit, publicUrl: config.publicUrl, tenancy: services.tenancy })
 
+    // Kept in DATA_DIR so the demo's ids, and above all its printed QR codes, survive restarts.
     const file = path.join(config.dataDir, 'demo.json')
-    const known = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as DemoIds : undefined
+    const known = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as DemoTenant : undefined
     const exists = async (find: () => Promise<unknown>): Promise<boolean> => {
       try { await find(); return true } catch (err) { if (err instanceof AppError && err.type === 'not_found') return false; throw err }
     }
 
-    let ids: DemoIds
+    let ids: DemoTenant
     if (known !== undefined && await exists(async () => await merchants.row(ALL_SCOPE, known.merchantId)) &&
       (await db.select({ id: qrCodes.id }).from(qrCodes).where(eq(qrCodes.code, known.storeCode))).length === 1) {
       await sps.update(caller, known.spId, { wechatPay: settings.wechatPay, alipay: settings.alipay })
       ids = known
     } else {
-      const sp = await sps.create(caller, {
-        name: '易码演示服务商有限公司',
-        shortName: '易码演示',
-        adminName: '演示管理员',
-        adminPhone: '13800000000',
-        payCompleteUrl: `${config.publicUrl}/`,
-        wechatPay: settings.wechatPay,
-        alipay: settings.alipay,
-      })
-      const { merchant } = await merchants.create(caller, {
-        serviceProviderId: sp.id,
-        name: '深圳市易码演示餐饮有限公司',
-        shortName: '演示餐厅',
-        adminName: '演示店主',
-        adminEmail: 'owner@demo.yima.invalid',
-        wechatSubMchId: settings.subMchId,
-      })
-      const store = await merchants.createStore(caller, merchant.id, { name: '演示餐厅', branchName: '科技园店', address: '深圳市南山区科技园' })
-      const storeCode = await codes.create(caller, store.id, { kind: 'store', name: '收银台' })
-      const fixedCode = await codes.create(caller, store.id, { kind: 'fixed_amount', name: '咖啡', unitPriceFen: fen(1800) })
-      ids = { spId: sp.id, merchantId: merchant.id, storeId: store.id, storeCode: storeCode.code, fixedCode: fixedCode.code }
+      ids = await createDemoTenant({ db, clock: systemClock, newId, publicUrl: config.publicUrl, services }, caller, settings)
       mkdirSync(config.dataDir, { recursive: true })
       writeFileSync(file, JSON.stringify(ids))
     }
