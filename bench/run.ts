@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '@yima/server/src/db/client'
 import { migrate } from '@yima/server/src/db/migrate'
 import { listen } from '@yima/server/src/lifecycle/http-server'
 import { Outbox, OutboxWorker, type JobHandlers } from '@yima/server/src/outbox'
+import { payBench } from './pay'
 
 const logger = pino({ level: 'silent' })
 const newId = createIdGenerator()
@@ -88,10 +89,14 @@ async function main (): Promise<void> {
     : await openDatabase({ kind: 'postgres', url, poolMax: 16 })
   await migrate(database, url)
   process.stdout.write(`\nyima bench on ${database.kind === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL'}, node ${process.version}\n\n`)
-  await outboxBench(database)
-  await httpBench(database)
+  // `npm run bench -- <name>…` runs only the named benchmarks.
+  const only = new Set(process.argv.slice(2))
+  const wanted = (name: string): boolean => only.size === 0 || only.has(name)
+  if (wanted('outbox')) await outboxBench(database)
+  if (wanted('http')) await httpBench(database)
+  if (wanted('pay')) await payBench(database, record)
   await database.close()
   process.stdout.write('\n')
 }
 
-main().catch((err: unknown) => { process.stderr.write(`${String(err)}\n`); process.exit(1) })
+main().catch((err: unknown) => { process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`); process.exit(1) })

@@ -28,6 +28,8 @@ export async function serverEnv (sandbox: Sandbox): Promise<Record<string, strin
     WX_COMPONENT_SECRET: component.secret,
     WX_COMPONENT_TOKEN: component.token,
     WX_COMPONENT_AES_KEY: component.encodingAESKey,
+    // The pay page's WeixinJSBridge / AlipayJSBridge shims, one per vendor port.
+    PAY_BRIDGE_BASE_URL: `wechat=${urls.wxpay},alipay=${urls.alipay}`,
   }
 }
 

@@ -10,6 +10,9 @@ import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
 import { scanRoutes, tenancyRoutes } from './modules/tenancy'
 import { qrCodeRoutes } from './modules/qr-codes'
 import { hooksRoutes } from './modules/payments/hooks.routes'
+import { orderRoutes } from './modules/payments/orders.routes'
+import { payRoutes } from './modules/payments/pay.routes'
+import { paymentCallbackRoutes } from './modules/payments/callbacks/callbacks.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -20,7 +23,7 @@ import { serveH5 } from './http/static-h5'
 import type { Logger } from './logger'
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir'> & ServiceConfig
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir'> & ServiceConfig & Partial<Pick<Config, 'payBridgeScripts'>>
   database: Database
   logger: Logger
   clock: Clock
@@ -69,6 +72,9 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
       component: services.component,
     }),
     hooksRoutes(services.payments, services.channels),
+    orderRoutes({ db, clock: deps.clock, tokens: services.tokens, micropay: services.micropay, refunds: services.refunds }, guard, openapi),
+    payRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, payments: services.payments, publicUrl: deps.config.publicUrl, channels: deps.config.channels, bridgeScripts: deps.config.payBridgeScripts ?? null }, openapi),
+    paymentCallbackRoutes(services.callbacks, guard, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

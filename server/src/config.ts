@@ -8,6 +8,23 @@ import { Secret } from './secret'
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
 
+/** `<url>` or `wechat=<url>,alipay=<url>` → the sandbox's two bridge shim scripts (PAY_BRIDGE_BASE_URL). */
+const bridgeScripts = z.string().optional().transform((s, ctx): { wechat: string, alipay: string } | null => {
+  if (s === undefined || s.trim() === '') return null
+  const bases = new Map(s.split(',').map((part): [string, string] => {
+    const m = /^(wechat|alipay)=(.+)$/.exec(part.trim())
+    return m === null ? ['both', part.trim()] : [m[1] as string, m[2] as string]
+  }))
+  const wechat = bases.get('wechat') ?? bases.get('both')
+  const alipay = bases.get('alipay') ?? bases.get('both')
+  if (!z.url().safeParse(wechat).success || !z.url().safeParse(alipay).success) {
+    ctx.addIssue({ code: 'custom', message: 'must be one URL, or wechat=<url>,alipay=<url>' })
+    return null
+  }
+  const script = (base: string, name: string): string => `${base.replace(/\/+$/, '')}/__sim/bridge/${name}.js`
+  return { wechat: script(wechat as string, 'weixin'), alipay: script(alipay as string, 'alipay') }
+})
+
 /**
  * Every environment variable yima reads. `.env.example` lists the same names; keep the two in step
  * (a test checks it).
@@ -61,6 +78,13 @@ const EnvSchema = z.object({
   WX_COMPONENT_SECRET: z.string().min(1).optional(),
   WX_COMPONENT_TOKEN: z.string().min(1).optional(),
   WX_COMPONENT_AES_KEY: z.string().length(43).optional(),
+  /**
+   * Sandbox only, never in production: where the pay page loads the WeixinJSBridge / AlipayJSBridge
+   * shims (`/__sim/bridge/weixin.js`, `/__sim/bridge/alipay.js`), which the real apps inject
+   * themselves. One base URL serving both, or `wechat=<url>,alipay=<url>` when they live on
+   * different hosts (as in the sandbox, one port per vendor).
+   */
+  PAY_BRIDGE_BASE_URL: bridgeScripts,
 })
 
 /** The variables that hold secrets: required in production, generated elsewhere. */
@@ -89,6 +113,8 @@ export interface Config {
   /** Unset until the operator configures it; the features that need it answer platform_not_configured. */
   platformOfficialAccount: { appId: string, secret: Secret<string> } | null
   wechatComponent: { appId: string, secret: Secret<string>, token: string, aesKey: Secret<string> } | null
+  /** The sandbox's JS bridge shims for the pay page (PAY_BRIDGE_BASE_URL); null against the real apps. */
+  payBridgeScripts: { wechat: string, alipay: string } | null
 }
 
 export interface ChannelHosts {
@@ -128,6 +154,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     if (e.DATABASE_URL === undefined && !e.ALLOW_EMBEDDED_DB_IN_PRODUCTION) {
       throw new ConfigError('production requires DATABASE_URL (or ALLOW_EMBEDDED_DB_IN_PRODUCTION=true for a single small install)')
     }
+    // The shims would stand in for the bridge WeChat and Alipay inject, and no payment could start.
+    if (e.PAY_BRIDGE_BASE_URL !== null) throw new ConfigError('PAY_BRIDGE_BASE_URL is for the sandbox only; unset it in production')
   }
   const secrets = resolveSecrets(e, dataDir)
 
@@ -161,6 +189,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     wechatComponent: e.WX_COMPONENT_APPID !== undefined && e.WX_COMPONENT_SECRET !== undefined && e.WX_COMPONENT_TOKEN !== undefined && e.WX_COMPONENT_AES_KEY !== undefined
       ? { appId: e.WX_COMPONENT_APPID, secret: new Secret(e.WX_COMPONENT_SECRET), token: e.WX_COMPONENT_TOKEN, aesKey: new Secret(e.WX_COMPONENT_AES_KEY) }
       : null,
+    payBridgeScripts: e.PAY_BRIDGE_BASE_URL,
   }
   return Object.freeze(config)
 }

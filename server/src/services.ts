@@ -10,9 +10,16 @@ import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
 import { createChannelRegistry, type ChannelRegistry } from './channels/registry'
-import { PaymentService } from './modules/payments/payment.service'
+import { PaymentService, type PaymentEvents } from './modules/payments/payment.service'
+import { CallbackService, TRADE_CALLBACK_TOPIC } from './modules/payments/callbacks/callbacks.service'
+import { urlPolicyFor } from './modules/payments/callbacks/url-guard'
+import { MicropayService } from './modules/payments/micropay.service'
+import { PaymentReconciler } from './modules/payments/reconcile.jobs'
+import { REFUND_SYNC_TOPIC, RefundService } from './modules/payments/refund.service'
 
 export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'wechatComponent'>
+  // Decides which callback URLs may be called; absent means production rules.
+  & Partial<Pick<Config, 'env'>>
 
 export interface Services {
   box: SecretBox
@@ -25,6 +32,10 @@ export interface Services {
   component: WechatComponent | null
   channels: ChannelRegistry
   payments: PaymentService
+  callbacks: CallbackService
+  reconciler: PaymentReconciler
+  refunds: RefundService
+  micropay: MicropayService
   /** Every outbox topic this server carries out (main.ts gives them to the worker). */
   jobHandlers: JobHandlers
 }
@@ -41,6 +52,23 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const { services: tenancy, tokens, component } = createTenancy({ config: d.config, db: d.db, clock: d.clock, newId: d.newId, box, audit, outbox })
   jobHandlers[MAIDAN_SYNC_TOPIC] = tenancy.maidan.handler()
   const channels = createChannelRegistry(d.config.channels)
-  const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, jobHandlers }
+  const callbacks = new CallbackService({ db: d.db, clock: d.clock, newId: d.newId, box, outbox, audit, policy: urlPolicyFor(d.config.env) })
+  jobHandlers[TRADE_CALLBACK_TOPIC] = callbacks.handler()
+  // What follows a payment or refund, in its transaction; clerk messages and printing join this list.
+  const events = allOf([callbacks.events])
+  const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
+  // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
+  const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
+  const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, outbox, payments, publicUrl: d.config.publicUrl })
+  const micropay = new MicropayService({ db: d.db, payments, reconciler })
+  Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, jobHandlers }
+}
+
+/** Several listeners as one, called in order within the same transaction. */
+function allOf (list: readonly PaymentEvents[]): PaymentEvents {
+  return {
+    paid: async (tx, order) => { for (const e of list) await e.paid(tx, order) },
+    refunded: async (tx, refund, order) => { for (const e of list) await e.refunded(tx, refund, order) },
+  }
 }

@@ -82,6 +82,16 @@ export const ERROR_MESSAGES = {
   qr_code_not_blank: '只有空码可以解绑；门店自己的二维码请停用',
   qr_code_foreign: '该二维码不属于本服务商，不能绑定到该门店',
   qr_staff_not_in_store: '该店员不属于所选门店',
+  store_closed: '门店已停止收款',
+  payer_unknown: '请重新扫码：需要先确认您的微信或支付宝身份',
+  amount_out_of_range: '金额超出允许范围',
+  channel_unavailable: '支付通道暂时不可用，请稍后再试',
+  alipay_not_enabled: '该商户暂未开通支付宝收款，请用微信扫码付款',
+  payment_callback_not_found: '回调记录不存在',
+  payment_callback_pending: '该回调正在发送中，请稍后再试',
+  auth_code_invalid: '付款码无效：请让顾客刷新微信或支付宝付款码后重新扫描',
+  refund_not_permitted: '没有退款权限',
+  micropay_not_permitted: '只有商户管理员、店长和本店店员可以在该门店收款',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

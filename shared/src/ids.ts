@@ -31,6 +31,7 @@ export const ID_PREFIXES = {
   maidanSync: 'mds',
   paymentIncident: 'inc',
   qrBatch: 'qrb',
+  paymentCallback: 'pcb',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

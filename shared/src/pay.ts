@@ -28,6 +28,8 @@ export interface PayPageDto {
   staffName?: string
   /** Fixed-amount codes: the price of one unit; the page picks a quantity. */
   unitPriceFen?: number
+  /** Fixed-amount codes: what one unit is (the code's name, e.g. 拿铁咖啡), when it has one. */
+  itemName?: string
   limits: { minFen: number, maxFen: number, maxQuantity: number, remarkMaxLength: number }
   platform: PayerPlatform
   /**
@@ -35,18 +37,38 @@ export interface PayPageDto {
    * buyer id) is in the payer cookie; the page then navigates to `authUrl`, which comes back.
    */
   payerKnown: boolean
+  /**
+   * `GET /pay/auth?code=…`: a full-page navigation (not a fetch). It runs WeChat OAuth (snsapi_base)
+   * or Alipay auth_base, sets the httpOnly payer cookie and 302s back to the pay page with the same
+   * code; a failure lands on the scan result page (`SCAN_PROBLEMS` key in `problem`). Outside WeChat
+   * and Alipay it lands on `problem=unsupported_app`.
+   */
   authUrl: string
   /**
    * Where to load the JS bridge from when the app does not inject one: set only when yima is
    * configured against the sandbox (PAY_BRIDGE_BASE_URL), never in production.
    */
   bridgeScriptUrl?: string
+  /**
+   * Against the sandbox only: the page may offer a desktop browser to act as WeChat or Alipay
+   * (the `sim_app` cookie, see SIM_APP_COOKIE), since the app cannot be told from a real phone.
+   */
+  simulator?: boolean
 }
 
-/** `POST /v1/public/pay/orders`: an amount for store and staff codes, a quantity for fixed-amount ones. */
+/** The sandbox's stand-in for "which app scanned": honoured only when PAY_BRIDGE_BASE_URL is set. */
+export const SIM_APP_COOKIE = 'sim_app'
+
+/**
+ * `POST /v1/public/pay/orders`: an amount for store and staff codes, a quantity for fixed-amount
+ * ones, never both. The amount's range (1..MAX_PAY_FEN, and unit × quantity ≤ MAX_PAY_FEN) is the
+ * server's rule, answered as `amount_out_of_range` (param amountFen or quantity), so the page gets
+ * one code for every amount it may not charge. Other answers: 401 `payer_unknown` (no payer cookie:
+ * go to authUrl), 409 `qr_code_*` / `store_closed`, 503 `channel_unavailable`, 429 `rate_limited`.
+ */
 export const CreatePayOrderBody = z.object({
   code: z.string().min(1).max(64),
-  amountFen: zPositiveFen.refine((n) => n <= MAX_PAY_FEN, { message: `单笔金额不能超过 ${MAX_PAY_FEN / 100} 元` }).optional(),
+  amountFen: z.number().int().optional(),
   quantity: z.number().int().min(1).max(MAX_PAY_QUANTITY).optional(),
   remark: z.string().trim().max(MAX_REMARK_LENGTH).optional(),
 }).strict()
@@ -137,6 +159,8 @@ export interface OrderDto {
   goodsTag: string | null
   channelTxnId: string | null
   failureCode: string | null
+  /** Why it failed, in words a cashier can say to the customer (payFailureMessage); null unless failed. */
+  failureMessage?: string | null
   paidAt: string | null
   closedAt: string | null
   createdAt: string
@@ -157,4 +181,54 @@ export interface PaymentCallbackDto {
   deliveredAt: string | null
   /** When the next retry is due, while pending. */
   nextAttemptAt: string | null
+  /** Every attempt so far, oldest first (a manual resend adds attempts; numbers keep counting). */
+  deliveries: PaymentCallbackAttemptDto[]
+}
+
+/** One attempt to deliver a trade-complete callback. */
+export interface PaymentCallbackAttemptDto {
+  attempt: number
+  /** When the attempt finished. */
+  at: string
+  /** `succeeded`: the receiver answered status 0. */
+  outcome: 'succeeded' | 'failed'
+  /** The receiver's HTTP status; null when no answer came (refused address, connection error, timeout). */
+  httpStatus: number | null
+  error: string | null
+  durationMs: number
+}
+
+/**
+ * Payment-code prefixes (channels.md §2.6): WeChat 18 digits starting 10–15, Alipay 16–24 digits
+ * starting 25–30. Anything else is no payment code either channel would take.
+ */
+export function authCodeChannel (authCode: string): 'wechat_pay' | 'alipay' | undefined {
+  if (/^1[0-5]\d{16}$/.test(authCode)) return 'wechat_pay'
+  if (/^(2[5-9]|30)\d{14,22}$/.test(authCode)) return 'alipay'
+  return undefined
+}
+
+/**
+ * What the cashier tells the customer when a payment failed, by the channel's failure code. The
+ * channel's own text stays on the order for support: it is not written for the customer.
+ */
+export function payFailureMessage (code: string | null): string {
+  switch (code) {
+    case 'TRADE_ERROR':
+    case 'PAYERROR':
+      return '支付失败：请让顾客确认付款方式后重新付款'
+    case 'NOT_ENOUGH':
+    case 'ACQ.BUYER_BALANCE_NOT_ENOUGH':
+    case 'ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH':
+      return '顾客余额不足，请让顾客更换付款方式'
+    case 'AUTH_CODE_INVALID':
+    case 'AUTHCODEEXPIRE':
+    case 'ACQ.PAYMENT_AUTH_CODE_INVALID':
+      return '付款码无效或已过期，请让顾客刷新付款码'
+    case 'ACQ.BUYER_PAYMENT_AMOUNT_DAY_LIMIT_ERROR':
+    case 'ACQ.BUYER_PAYMENT_AMOUNT_MONTH_LIMIT_ERROR':
+      return '顾客付款额度已达上限，请让顾客更换付款方式'
+    default:
+      return code === null ? '支付失败' : `支付失败（${code}）`
+  }
 }

@@ -35,6 +35,18 @@ const text = (max: number) => z.string().trim().max(max)
 const required = (max: number, label: string) => z.string().trim().min(1, `请填写${label}`).max(max)
 const optionalText = (max: number) => text(max).optional()
 const url = z.string().trim().max(500).refine((s) => s === '' || /^https?:\/\/[^\s]+$/.test(s), { message: '请填写以 http:// 或 https:// 开头的网址' })
+
+/** The longest trade-complete callback URL (an SP's 交易完成回调URL, an order's caller_notify_url). */
+export const CALLBACK_URL_MAX_LENGTH = 512
+/**
+ * A callback URL as typed: http(s) with a host and no `user:password@` (it would travel with
+ * every callback and show in logs). Whether it may be reached (https in production, no private
+ * addresses) is decided after DNS, when a callback is sent. Empty clears it.
+ */
+export const CallbackUrl = z.string().trim()
+  .max(CALLBACK_URL_MAX_LENGTH, { message: `回调地址不能超过 ${CALLBACK_URL_MAX_LENGTH} 个字符` })
+  .refine((s) => s === '' || /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/i.test(s), { message: '请填写以 http:// 或 https:// 开头的网址' })
+  .refine((s) => !/^https?:\/\/[^/?#]*@/i.test(s), { message: '回调地址不能包含用户名或密码' })
 const phone = z.string().trim().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { message: '请填写正确的手机号或座机号' })
 const email = z.string().trim().max(120).email({ message: '请填写正确的邮箱' })
 /** Rebate ratios are statistics only: basis points, 0–10000 (0.38 % = 38). */
@@ -75,7 +87,7 @@ const spBasics = {
   shortName: required(40, '服务商简称'),
   adminName: required(40, '管理员姓名'),
   adminPhone: phone,
-  tradeCallbackUrl: url.optional(),
+  tradeCallbackUrl: CallbackUrl.optional(),
   logoUrl: url.optional(),
   adUrl: url.optional(),
   adImageUrl: url.optional(),
@@ -316,6 +328,10 @@ export const SCAN_PROBLEMS = {
   qr_unbound: { title: '该二维码尚未绑定门店', remedy: '这是一张空白收款码，商户绑定门店后才能付款。请向商家确认，或改扫门店的其他收款码。商户管理员、店长或店员可用微信扫码后在管理页面绑定。' },
   qr_unknown: { title: '收款码无效', remedy: '该收款码不存在，请确认扫描的是门店张贴的收款码，或请商家出示其他收款码。' },
   qr_disabled: { title: '该收款码已停用', remedy: '商户已停用这张收款码，请改扫门店的其他收款码，或向商家询问付款方式。' },
+  store_closed: { title: '门店已停止收款', remedy: '该门店暂时不接受扫码付款，请向商家询问其他付款方式。' },
+  unsupported_app: { title: '请用微信或支付宝扫码', remedy: '该收款码只能在微信或支付宝中付款，请打开微信或支付宝的“扫一扫”重新扫码。' },
+  alipay_not_enabled: { title: '该商户暂未开通支付宝收款', remedy: '请改用微信扫码付款，或向商家询问其他付款方式。' },
+  alipay_auth_failed: { title: '获取支付宝用户信息失败', remedy: '支付宝授权未完成或已失效，请关闭页面后重新扫码。' },
 } as const satisfies Record<string, { title: string, remedy: string }>
 export type ScanProblem = keyof typeof SCAN_PROBLEMS
 

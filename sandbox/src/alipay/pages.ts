@@ -66,8 +66,9 @@ export function pageRoutes (sim: AlipaySim): Router {
     resultPage(ctx, '已取消付款', '您可以返回商户页面重新下单')
   })
 
-  // Stand-in for https://openauth.alipay.com/oauth2/publicAppAuthorize.htm: the customer agrees at once.
-  router.get('/__sim/alipay/oauth/authorize', (ctx) => {
+  // Stand-in for https://openauth.alipay.com/oauth2/publicAppAuthorize.htm (at its real path, so
+  // ALIPAY_OPENAUTH_URL points here as it points at openauth.alipay.com): the customer agrees at once.
+  router.get(['/oauth2/publicAppAuthorize.htm', '/__sim/alipay/oauth/authorize'], (ctx) => {
     const q = mergeParams(ctx.query)
     if (q.redirect_uri === undefined || q.app_id === undefined || !sim.auth.knowsApp(q.app_id, sim.keys.appId)) {
       ctx.status = 400

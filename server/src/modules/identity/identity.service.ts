@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import { AppError, type IdGenerator } from '@yima/shared'
 import type { Clock } from '../../clock'
 import type { Db } from '../../db/client'
@@ -5,7 +6,7 @@ import type { Secret } from '../../secret'
 import { findAccount, findAccountByLogin, findSession, insertAccount, insertSession, revokeSession, rotateRefresh, touchLogin } from './identity.repo'
 import type { AccountRow } from './identity.schema'
 import { dummyPasswordHash, hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './password'
-import { newRefreshToken, parseRefreshToken, signAccessToken, verifyAccessToken } from './tokens'
+import { hmacKey, newRefreshToken, parseRefreshToken, signAccessToken, verifyAccessToken } from './tokens'
 
 export const ACCESS_TTL_SEC = 15 * 60
 export const SESSION_TTL_MS = 30 * 24 * 3600_000
@@ -27,7 +28,10 @@ export const normaliseLogin = (login: string): string => login.trim().toLowerCas
 
 /** Console accounts and their sessions: password login, rotating refresh tokens, revocation. */
 export class IdentityService {
-  constructor (private readonly deps: IdentityDeps) {}
+  readonly #key: KeyObject
+  constructor (private readonly deps: IdentityDeps) {
+    this.#key = hmacKey(deps.sessionSecret.reveal())
+  }
 
   async createAccount (o: { login: string, password: string, displayName: string }): Promise<AccountView> {
     if (o.password.length < PASSWORD_MIN || o.password.length > PASSWORD_MAX) {
@@ -103,7 +107,7 @@ export class IdentityService {
   /** The caller behind a bearer access token; checks its session on every request so logout is immediate. */
   async authenticate (accessToken: string): Promise<Actor> {
     const nowMs = this.deps.clock.now().getTime()
-    const check = verifyAccessToken(this.deps.sessionSecret.reveal(), accessToken, Math.floor(nowMs / 1000))
+    const check = verifyAccessToken(this.#key, accessToken, Math.floor(nowMs / 1000))
     if (!check.ok) throw new AppError('authentication', check.reason === 'expired' ? 'session_expired' : 'unauthenticated')
     const session = await findSession(this.deps.db, check.claims.sessionId)
     if (session === undefined || session.revokedAt !== null || session.accountId !== check.claims.accountId) {
@@ -118,7 +122,7 @@ export class IdentityService {
   #tokens (account: AccountRow, sessionId: string, refreshToken: string): SessionTokens {
     const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000)
     return {
-      accessToken: signAccessToken(this.deps.sessionSecret.reveal(), { accountId: account.id, sessionId }, nowSec, ACCESS_TTL_SEC),
+      accessToken: signAccessToken(this.#key, { accountId: account.id, sessionId }, nowSec, ACCESS_TTL_SEC),
       accessTokenExpiresAt: new Date((nowSec + ACCESS_TTL_SEC) * 1000).toISOString(),
       refreshToken,
       account: view(account),

@@ -1,13 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 
 const ISSUER = 'yima'
 const AUDIENCE = 'console'
 
+/**
+ * The HS256 key, made once: given a string, jsonwebtoken first tries it as a PEM public key and
+ * builds the secret key only after that throws, which costs more than the whole signature.
+ */
+export const hmacKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'))
+
 export interface AccessClaims { accountId: string, sessionId: string }
 
 /** A short-lived HS256 access token naming the account and its session. */
-export function signAccessToken (secret: string, c: AccessClaims, nowSec: number, ttlSec: number): string {
+export function signAccessToken (secret: KeyObject, c: AccessClaims, nowSec: number, ttlSec: number): string {
   return jwt.sign({ sid: c.sessionId, iat: nowSec, exp: nowSec + ttlSec }, secret, {
     algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE, subject: c.accountId,
   })
@@ -15,7 +21,7 @@ export function signAccessToken (secret: string, c: AccessClaims, nowSec: number
 
 export type AccessCheck = { ok: true, claims: AccessClaims } | { ok: false, reason: 'expired' | 'invalid' }
 
-export function verifyAccessToken (secret: string, token: string, nowSec: number): AccessCheck {
+export function verifyAccessToken (secret: KeyObject, token: string, nowSec: number): AccessCheck {
   try {
     const p = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, clockTimestamp: nowSec })
     if (typeof p === 'string' || typeof p.sub !== 'string' || typeof p.sid !== 'string') return { ok: false, reason: 'invalid' }

@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { AppError, ORDER_TRANSITIONS, REFUND_TRANSITIONS, sourcesOf, type Fen, type OrderStatus, type RefundStatus } from '@yima/shared'
 import type { Executor, Tx } from '../../db/client'
+import { scopeWhere, type Scope } from '../tenancy/scope'
 import { orders, refunds, type OrderRow, type RefundRow } from './payment.schema'
 
 /** SQL only: rows in and out, and every state change as a compare-and-set (style.md §5). */
@@ -78,4 +79,21 @@ export async function transitionRefund (tx: Tx, id: string, to: RefundStatus, pa
     await tx.update(orders).set({ refundedFen: sql`${orders.refundedFen} - ${row.amountFen}` as unknown as Fen, updatedAt: at }).where(eq(orders.id, row.orderId))
   }
   return { row, changed: true }
+}
+
+/** An order the caller may see (the tenancy scope filter); undefined outside it, as if it did not exist. */
+export async function findOrderInScope (exec: Executor, scope: Scope, id: string): Promise<OrderRow | undefined> {
+  const [row] = await exec.select().from(orders)
+    .where(and(eq(orders.id, id), scopeWhere(scope, { sp: orders.spId, ssp: orders.sspId, merchant: orders.merchantId, store: orders.storeId })))
+  return row
+}
+
+export async function findRefund (exec: Executor, id: string): Promise<RefundRow | undefined> {
+  const [row] = await exec.select().from(refunds).where(eq(refunds.id, id))
+  return row
+}
+
+/** An order's refunds, oldest first. */
+export async function listRefunds (exec: Executor, orderId: string): Promise<RefundRow[]> {
+  return await exec.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(asc(refunds.createdAt), asc(refunds.id))
 }

@@ -1,15 +1,17 @@
 import { and, eq } from 'drizzle-orm'
 import { AppError, type Fen, type IdGenerator, type SourceType, type TradeType } from '@yima/shared'
+import type { Outbox } from '../../outbox'
 import type { Clock } from '../../clock'
 import type { Db, Executor, Tx } from '../../db/client'
 import type { SecretBox } from '../../secrets'
 import type { ChannelRegistry } from '../../channels/registry'
-import { ChannelSignatureError, type ChannelCredentials, type ChannelName, type ChannelNotification, type ChannelOutcome, type ClientPayParams, type PayMethod, type RawRequest } from '../../channels/types'
+import { ChannelSignatureError, type ChannelCredentials, type ChannelName, type ChannelNotification, type ChannelOutcome, type ClientPayParams, type PayMethod, type RawRequest, type RefundOutcome } from '../../channels/types'
 import { merchantSecretContext } from '../tenancy/merchants.service'
 import { spSecretContext } from '../tenancy/service-providers.service'
 import { merchants, serviceProviders, type MerchantRow, type ServiceProviderRow } from '../tenancy/tenancy.schema'
 import { orders, paymentIncidents, refunds, type OrderRow, type RefundRow } from './payment.schema'
 import { findOrderByOutTradeNo, insertOrder, transitionOrder, transitionRefund } from './payment.repo'
+import { MICROPAY_DEADLINE_MS, scheduleFollowUps } from './reconcile.jobs'
 
 /**
  * What else must happen when money moves, written in the same transaction as the state change
@@ -23,7 +25,7 @@ export interface PaymentEvents {
 
 export const NO_PAYMENT_EVENTS: PaymentEvents = { paid: async () => {}, refunded: async () => {} }
 
-export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string, events?: PaymentEvents }
+export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string, events?: PaymentEvents, outbox: Outbox }
 
 /** How long a customer has to pay a one-code order before it is closed. */
 export const ORDER_TTL_MS = 15 * 60_000
@@ -37,11 +39,19 @@ export interface CreateOrderInput {
   tradeType: TradeType
   method: PayMethod
   amountFen: Fen
+  /** Fixed-amount codes (S4): the units bought; amountFen is already unit × quantity. */
+  quantity?: number
+  /** The per-order trade-complete callback URL (Cloud Pay `caller_notify_url`). */
+  callbackUrl?: string
   description: string
   remark?: string
   payerId?: string
   goodsTag?: string
   clientIp?: string
+  /** The cashier device (micropay), as the device reported it. */
+  deviceId?: string
+  /** Micropay: the customer's payment code. Never stored. */
+  authCode?: string
 }
 
 const channelOf = (method: PayMethod): ChannelName => method.startsWith('wechat_') ? 'wechat_pay' : 'alipay'
@@ -66,7 +76,8 @@ export class PaymentService {
 
   /**
    * Writes the order, asks the channel, and records what it said. A channel that does not answer
-   * leaves the order pending for the reconciliation job; it is never guessed.
+   * leaves the order pending for the reconciliation job; it is never guessed. The follow-up jobs
+   * (reconciliation, expiry; the micropay poll) are written in the transaction of the insert.
    */
   async create (input: CreateOrderInput): Promise<{ order: OrderRow, clientParams?: ClientPayParams }> {
     const channel = channelOf(input.method)
@@ -77,30 +88,39 @@ export class PaymentService {
     const id = this.deps.newId('ord')
     // The order number is the merchant's prefix and our id's random part: ≤ 32 characters, unique.
     const outTradeNo = `${merchant.orderPrefix}${id.slice(4)}`
-    const order = await insertOrder(this.deps.db, {
-      id,
-      spId: merchant.spId,
-      sspId: merchant.sspId,
-      merchantId: merchant.id,
-      storeId: input.storeId ?? null,
-      staffId: input.staffId ?? null,
-      qrCodeId: input.qrCodeId ?? null,
-      sourceType: input.sourceType,
-      tradeType: input.tradeType,
-      payPlatform: channel,
-      method: input.method,
-      outTradeNo,
-      amountFen: input.amountFen,
-      status: 'created',
-      description: input.description,
-      remark: input.remark ?? null,
-      goodsTag: input.goodsTag ?? null,
-      payerId: input.payerId ?? null,
-      expiresAt: new Date(now.getTime() + ORDER_TTL_MS),
-      createdAt: now,
-      updatedAt: now,
+    const micropay = input.method === 'wechat_micropay' || input.method === 'alipay_micropay'
+    const order = await this.deps.db.transaction(async (tx) => {
+      const inserted = await insertOrder(tx, {
+        id,
+        spId: merchant.spId,
+        sspId: merchant.sspId,
+        merchantId: merchant.id,
+        storeId: input.storeId ?? null,
+        staffId: input.staffId ?? null,
+        deviceId: input.deviceId ?? null,
+        qrCodeId: input.qrCodeId ?? null,
+        sourceType: input.sourceType,
+        tradeType: input.tradeType,
+        payPlatform: channel,
+        method: input.method,
+        outTradeNo,
+        amountFen: input.amountFen,
+        status: 'created',
+        description: input.description,
+        remark: input.remark ?? null,
+        quantity: input.quantity ?? null,
+        callbackUrl: input.callbackUrl ?? null,
+        goodsTag: input.goodsTag ?? null,
+        payerId: input.payerId ?? null,
+        // A micropay's customer has until the reversal deadline to confirm on the phone.
+        expiresAt: new Date(now.getTime() + (micropay ? MICROPAY_DEADLINE_MS : ORDER_TTL_MS)),
+        createdAt: now,
+        updatedAt: now,
+      })
+      if (inserted === undefined) throw new AppError('conflict', 'order_state_conflict', '订单号重复')
+      await scheduleFollowUps(this.deps.outbox, tx, inserted)
+      return inserted
     })
-    if (order === undefined) throw new AppError('conflict', 'order_state_conflict', '订单号重复')
     const { outcome, clientParams } = await this.deps.channels[channel].createPayment({
       method: input.method,
       outTradeNo,
@@ -111,6 +131,7 @@ export class PaymentService {
       ...(input.payerId === undefined ? {} : { payerId: input.payerId }),
       ...(input.goodsTag === undefined ? {} : { goodsTag: input.goodsTag }),
       ...(input.clientIp === undefined ? {} : { clientIp: input.clientIp }),
+      ...(input.authCode === undefined ? {} : { authCode: input.authCode }),
     }, creds)
     const applied = await this.#applyOutcome(order, outcome)
     return { order: applied, ...(clientParams === undefined ? {} : { clientParams }) }
@@ -167,6 +188,64 @@ export class PaymentService {
 
   async byOutTradeNo (outTradeNo: string): Promise<OrderRow | undefined> {
     return await findOrderByOutTradeNo(this.deps.db, outTradeNo)
+  }
+
+  /**
+   * What a query (or a refused close / reverse) said about an order, applied exactly as a
+   * notification would be: amount-checked, compare-and-set, a success after the end = incident.
+   */
+  async applyOutcome (order: OrderRow, outcome: ChannelOutcome): Promise<OrderRow> {
+    return await this.#applyOutcome(order, outcome)
+  }
+
+  /**
+   * The channel confirmed the order can no longer be paid (closed, reversed, never existed):
+   * follow it. A reversal may end a paid micropay (the channel hands the money back). If the order
+   * was paid in between (a notification won the race), the channel contradicted itself: incident.
+   */
+  async endOrder (order: OrderRow, to: 'closed' | 'reversed', outcome: Extract<ChannelOutcome, { kind: 'failed' }>): Promise<OrderRow> {
+    const now = this.deps.clock.now()
+    try {
+      return (await transitionOrder(this.deps.db, order.id, to, { closedAt: now, failureCode: outcome.code, channelRaw: outcome.raw as object }, now)).row
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'order_state_conflict') throw err
+      const [current] = await this.deps.db.select().from(orders).where(eq(orders.id, order.id))
+      if (current === undefined) throw err
+      await this.#incident(order.id, 'late_success', { status: current.status, channelSaid: outcome.code, wanted: to })
+      return current
+    }
+  }
+
+  /**
+   * What the channel said about a refund (its answer, a query, a retry), applied: a final state
+   * by compare-and-set, the `refunded` event in the same transaction, once. A success for another
+   * amount, or a final state contradicting the one recorded, is an incident, never a quiet change.
+   */
+  async applyRefundOutcome (refund: RefundRow, outcome: RefundOutcome): Promise<RefundRow> {
+    if (outcome.kind !== 'succeeded' && outcome.kind !== 'failed') return refund
+    if (outcome.kind === 'succeeded' && outcome.amountFen !== refund.amountFen) {
+      await this.#incident(refund.orderId, 'refund_amount_mismatch', { refundId: refund.id, expected: refund.amountFen, reported: outcome.amountFen })
+      return refund
+    }
+    const now = this.deps.clock.now()
+    try {
+      return await this.deps.db.transaction(async (tx) => {
+        const moved = await transitionRefund(tx, refund.id, outcome.kind, outcome.kind === 'succeeded'
+          ? { channelRefundId: outcome.channelRefundId, refundedAt: outcome.refundedAt, channelRaw: outcome.raw as object }
+          : { failureCode: outcome.code, channelRaw: outcome.raw as object }, now)
+        if (moved.changed && outcome.kind === 'succeeded') {
+          const [order] = await tx.select().from(orders).where(eq(orders.id, refund.orderId))
+          if (order === undefined) throw new AppError('not_found', 'order_not_found')
+          await this.#events.refunded(tx, moved.row, order)
+        }
+        return moved.row
+      })
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'order_state_conflict') throw err
+      const [current] = await this.deps.db.select().from(refunds).where(eq(refunds.id, refund.id))
+      await this.#incident(refund.orderId, 'refund_state_conflict', { refundId: refund.id, recorded: current?.status, reported: outcome.kind })
+      return current ?? refund
+    }
   }
 
   /** What a channel said about an order, applied: the amount is checked before anything moves. */
@@ -237,5 +316,35 @@ export class PaymentService {
       ...(m.alipayAppAuthTokenSealed === null ? {} : { appAuthToken: this.deps.box.open(m.alipayAppAuthTokenSealed, merchantSecretContext(m.id, 'alipay_app_auth_token')).reveal() }),
       ...(m.alipayUserId === null ? {} : { sellerId: m.alipayUserId }),
     }
+  }
+
+  /**
+   * Asks the channel where an unfinished order stands and applies the answer, as a notification
+   * would be (the pay page's poll; reconciliation). A finished order comes back as it is. A query
+   * that changes nothing still moves updated_at, which therefore says when the order was last
+   * looked at: pollers space their queries by it, and the reconciliation queue (oldest first)
+   * leaves it for later.
+   */
+  async refresh (orderId: string): Promise<OrderRow> {
+    const [order] = await this.deps.db.select().from(orders).where(eq(orders.id, orderId))
+    if (order === undefined) throw new AppError('not_found', 'order_not_found')
+    if (order.status !== 'created' && order.status !== 'pending') return order
+    const channel = order.payPlatform
+    const creds = await this.credentials(this.deps.db, order.merchantId, channel)
+    let outcome = await this.deps.channels[channel].queryPayment(order.outTradeNo, creds)
+    const now = this.deps.clock.now()
+    // Alipay creates QR and wap trades only when the customer acts: until the order expires, "no
+    // such trade" means "not yet" (channels/alipay/README.md).
+    if (outcome.kind === 'failed' && outcome.code === 'ACQ.TRADE_NOT_EXIST' && (order.method === 'alipay_qr' || order.method === 'alipay_wap') && now < order.expiresAt) {
+      outcome = { kind: 'pending', raw: outcome.raw }
+    }
+    const applied = await this.#applyOutcome(order, outcome)
+    if (applied.status !== order.status) return applied
+    const [touched] = await this.deps.db.update(orders).set({ updatedAt: now })
+      .where(and(eq(orders.id, order.id), eq(orders.status, order.status))).returning()
+    if (touched !== undefined) return touched
+    // A notification moved it meanwhile: answer with what it is now.
+    const [current] = await this.deps.db.select().from(orders).where(eq(orders.id, order.id))
+    return current ?? applied
   }
 }

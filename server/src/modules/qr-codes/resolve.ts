@@ -20,6 +20,8 @@ export interface ResolvedQr {
   staff?: { id: string, name: string }
   /** Fixed-amount codes: the amount is unit price × the quantity the customer picks (S4). */
   unitPriceFen?: Fen
+  /** Printed blank (空码) and bound later: orders from it are Cloud Pay's source_type 3 (bound QR). */
+  fromBatch: boolean
 }
 
 /** Why a code cannot take a payment. Each has an API error code and a scan problem page. */
@@ -27,6 +29,8 @@ export const QR_PROBLEMS = {
   unknown: { error: 'qr_code_not_found', type: 'not_found', page: 'qr_unknown' },
   unbound: { error: 'qr_code_unbound', type: 'conflict', page: 'qr_unbound' },
   disabled: { error: 'qr_code_disabled', type: 'conflict', page: 'qr_disabled' },
+  // The code is fine; its store takes no payments for now (P1 门店已停止收款).
+  closed: { error: 'store_closed', type: 'conflict', page: 'store_closed' },
 } as const satisfies Record<string, { error: ErrorCode, type: AppError['type'], page: ScanProblem }>
 export type QrProblem = keyof typeof QR_PROBLEMS
 
@@ -56,6 +60,7 @@ export class QrResolver {
       .innerJoin(serviceProviders, eq(serviceProviders.id, stores.spId))
       .where(eq(stores.id, qr.storeId))
     if (found === undefined) return { ok: false, problem: 'unbound' }
+    if (found.store.status === 'closed') return { ok: false, problem: 'closed' }
     // A clerk who has left no longer gets the messages: the code keeps working for the store.
     const [person] = qr.staffId === null
       ? []
@@ -76,6 +81,7 @@ export class QrResolver {
         store: { id: store.id, name: store.name, branchName: store.branchName },
         ...(person === undefined ? {} : { staff: person }),
         ...(qr.kind === 'fixed_amount' && qr.unitPriceFen !== null ? { unitPriceFen: qr.unitPriceFen } : {}),
+        fromBatch: qr.batchId !== null,
       },
     }
   }

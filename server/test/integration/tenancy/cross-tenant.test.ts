@@ -1,7 +1,11 @@
 import { eq, sql } from 'drizzle-orm'
 import request from 'supertest'
 import type Router from '@koa/router'
+import { createIdGenerator, fen } from '@yima/shared'
 import { maidanSyncs, staff } from '../../../src/modules/tenancy'
+import { paymentCallbacks } from '../../../src/modules/payments/payment.schema'
+import { insertOrder } from '../../../src/modules/payments/payment.repo'
+import { outboxJobs } from '../../../src/outbox'
 import { WX_SESSION_COOKIE } from '../../../src/modules/tenancy'
 import { useTestDatabase } from '../../helpers/database'
 import { useChannels, startLiveApp } from '../../helpers/channels'
@@ -47,6 +51,12 @@ const PUBLIC: Record<string, string> = {
   'POST /hooks/:channel/:orderId': 'channel notifications, verified by signature (payments/notifications.test.ts)',
   'GET /v1/public/qr/:code': 'the printed code is the customer\'s key, public by design; names only, no ids (qr-codes.test.ts)',
   'GET /q/:code': 'the printed URL: redirects to the pay page or a problem page (qr-codes.test.ts)',
+  'GET /v1/public/pay/:code': 'the pay page: the printed code is the key; names only, no ids (payments/pay-flow.test.ts)',
+  'GET /pay/auth': 'starts WeChat / Alipay authorization for a printed code (pay-flow.test.ts)',
+  'GET /pay/oauth/wechat/callback': 'signed state; sets only the caller\'s own payer cookie',
+  'GET /pay/oauth/alipay/callback': 'signed state; sets only the caller\'s own payer cookie',
+  'POST /v1/public/pay/orders': 'the printed code and the payer cookie are the keys (pay-flow.test.ts)',
+  'GET /v1/public/pay/orders/:id': 'only the payer cookie that created the order; 404 for anyone else (pay-flow.test.ts)',
 }
 
 interface Tenant {
@@ -67,6 +77,8 @@ interface Tenant {
   batchId: string
   blankCode: any
   boundBlank: any
+  orderId: string
+  callbackId: string
 }
 
 async function tenant (): Promise<Tenant> {
@@ -93,7 +105,40 @@ async function tenant (): Promise<Tenant> {
   const batchId = (await owner.post('/v1/qr-batches', { serviceProviderId: sp.id, count: 2 }).expect(201)).body.id
   const [blankCode, toBind] = (await owner.get(`/v1/qr-codes?batchId=${batchId}`).expect(200)).body.data
   const boundBlank = (await owner.post(`/v1/qr-codes/${toBind.id}/bind`, { storeId: store.id }).expect(200)).body
-  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank }
+  // A paid order whose trade-complete callback failed: resendable, so a scope slip would show.
+  const { orderId, callbackId } = await failedCallback(m.merchant, store)
+  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank, orderId, callbackId }
+}
+
+async function failedCallback (merchant: any, store: any): Promise<{ orderId: string, callbackId: string }> {
+  const { db } = database.get()
+  const now = new Date()
+  const orderId = createIdGenerator()('ord')
+  const order = await insertOrder(db, {
+    id: orderId,
+    spId: merchant.serviceProviderId,
+    sspId: merchant.subServiceProviderId ?? null,
+    merchantId: merchant.id,
+    storeId: store.id,
+    sourceType: 'one_code',
+    tradeType: 'one_code',
+    payPlatform: 'wechat_pay',
+    method: 'wechat_jsapi',
+    outTradeNo: `${merchant.orderPrefix}${orderId.slice(4)}`,
+    amountFen: fen(100),
+    status: 'succeeded',
+    description: '跨租户',
+    channelTxnId: '4200000000',
+    paidAt: now,
+    expiresAt: now,
+    createdAt: now,
+    updatedAt: now,
+  })
+  const [cb] = await db.transaction(async (tx) => await live.services.callbacks.enqueue(tx, { order: order as NonNullable<typeof order>, event: 'paid' }))
+  if (cb === undefined) throw new Error('no callback written (is the SP\'s tradeCallbackUrl set?)')
+  await db.update(paymentCallbacks).set({ status: 'failed', attempts: 16, lastError: 'HTTP 503' }).where(eq(paymentCallbacks.id, cb.id))
+  await db.update(outboxJobs).set({ status: 'dead', attempts: 16, finishedAt: now }).where(eq(outboxJobs.id, cb.jobId ?? ''))
+  return { orderId, callbackId: cb.id }
 }
 
 /** B's id for each path parameter, by the collection it follows. */
@@ -109,6 +154,9 @@ function foreignPaths (path: string, b: Tenant): string[] {
     [/^\/v1\/console\/wechat-identities\/:id/, [b.identityId]],
     [/^\/v1\/qr-codes\/:id/, [b.storeCode.id, b.blankCode.id, b.boundBlank.id]],
     [/^\/v1\/qr-batches\/:id/, [b.batchId]],
+    [/^\/v1\/orders\/:id/, [b.orderId]],
+    [/^\/v1\/mobile\/orders\/:id/, [b.orderId]],
+    [/^\/v1\/payment-callbacks\/:id/, [b.callbackId]],
   ]
   if (path === '/v1/mobile/entities/:kind/:id') {
     return [`/v1/mobile/entities/sp/${b.sp.id}`, `/v1/mobile/entities/ssp/${b.ssp.id}`, `/v1/mobile/entities/merchant/${b.merchant.id}`, `/v1/mobile/entities/store/${b.store.id}`]
@@ -139,6 +187,11 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'POST /v1/qr-codes/:id/bind': { storeId: a.store.id },
     // Holding B's blank plate does not bind it to A's store: it belongs to another SP.
     'POST /v1/qr-codes/bind-by-code': { code: b.blankCode.code, storeId: a.store.id },
+    // Charging at B's store, refunding B's order: a scope slip would write an order or a refund.
+    'POST /v1/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
+    'POST /v1/mobile/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
+    'POST /v1/orders/:id/refunds': { amountFen: 1 },
+    'POST /v1/mobile/orders/:id/refunds': { amountFen: 1 },
   }
   if (bodies[key] !== undefined) return bodies[key]
   if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
@@ -147,7 +200,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
 
 /** Every row of every tenant table, hashed: what "nothing changed" means. */
 async function fingerprint (): Promise<string> {
-  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches']
+  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds']
   const parts: string[] = []
   for (const t of tables) {
     const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
@@ -177,7 +230,7 @@ describe('no request crosses tenants (T9)', () => {
       { name: 'anonymous', auth: (t) => t },
     ]
     const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,
-      b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code]
+      b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code, b.callbackId, b.orderId]
     let checked = 0
     const crossings: string[] = []
     for (const route of routes) {
@@ -210,6 +263,7 @@ describe('no request crosses tenants (T9)', () => {
     // And the same callers do reach their own tenant (the matrix is not passing by refusing everything).
     await a.owner.get(`/v1/merchants/${a.merchant.id}`).expect(200)
     await a.agent.get(`/v1/merchants/${a.agentMerchant.id}`).expect(200)
+    expect((await a.owner.get(`/v1/orders/${a.orderId}/callbacks`).expect(200)).body.data.map((c: { id: string }) => c.id)).toEqual([a.callbackId])
     await request(server).get(`/v1/mobile/entities/merchant/${a.merchant.id}`).set('cookie', a.mobileCookie).expect(200)
   }, 240_000)
 })
