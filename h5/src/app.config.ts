@@ -15,6 +15,8 @@ export default defineAppConfig({
     'pages/console/oa-result/index',
     'pages/scan/result/index',
     'pages/manage/index',
+    'pages/pay/index',
+    'pages/pay/result/index',
   ],
   window: {
     navigationBarBackgroundColor: '#ffffff',

@@ -17,6 +17,8 @@ export const ROUTES = {
   oaResult: '/pages/console/oa-result/index',
   scanResult: '/pages/scan/result/index',
   manage: '/pages/manage/index',
+  pay: '/pages/pay/index',
+  payResult: '/pages/pay/result/index',
 } as const
 export type Route = typeof ROUTES[keyof typeof ROUTES]
 

@@ -1,8 +1,10 @@
 // Browser test of the H5 build as the real server serves it: builds h5 if needed, starts the sandbox
 // (test/e2e/sandbox.ts), creates the operator account, starts `server/src/main.ts` on a free port with
 // a fresh DATA_DIR wired to the sandbox, and drives Debian's chromium with playwright-core: the home
-// page (below) and the service-provider console with its WeChat scans (console.js).
-// Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium)
+// page (below), the service-provider console with its WeChat scans (console.js) and one-code pay
+// with WeChat and Alipay phones (pay.js).
+// Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium; E2E_ONLY=console
+// or E2E_ONLY=pay runs one scenario after the home page checks)
 const assert = require('assert/strict')
 const { spawn, spawnSync } = require('child_process')
 const fs = require('fs')
@@ -23,6 +25,7 @@ const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleW
 
 const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('browser')
 const { consoleScenario, OPERATOR } = require('./console')
+const { payScenario, PAY_ACCOUNT } = require('./pay')
 
 const TSX = path.join(REPO, 'node_modules/.bin/tsx')
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -71,11 +74,16 @@ async function stopChild (child) {
   clearTimeout(timer)
 }
 
-/** The server's environment: a fresh embedded database, the sandbox's hosts and credentials. */
-function serverEnv (port, dataDir, sandboxEnv) {
+/**
+ * The server's environment: a fresh embedded database, the sandbox's hosts and credentials, and
+ * the pay page's bridge shims (PAY_BRIDGE_BASE_URL, one sandbox port per vendor).
+ */
+function serverEnv (port, dataDir, sandboxInfo) {
+  const urls = sandboxInfo?.urls
   const env = {
     ...process.env,
-    ...sandboxEnv,
+    ...(urls === undefined ? {} : { PAY_BRIDGE_BASE_URL: `wechat=${urls.wxpay},alipay=${urls.alipay}` }),
+    ...sandboxInfo?.env,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -141,10 +149,15 @@ async function stopServer (server) {
       const missing = ['WX_COMPONENT_APPID', 'PLATFORM_OA_APPID'].filter((k) => sandbox.info.env[k] === undefined)
       assert.deepEqual(missing, [], 'the sandbox gave no third-party-platform or platform account')
     })
-    const env = serverEnv(port, dataDir, sandbox?.info.env ?? {})
+    const env = serverEnv(port, dataDir, sandbox?.info)
 
     await check(`operator account "${OPERATOR.login}" created (server/src/cli/create-account.ts)`, async () => {
       const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', OPERATOR.login, '--password', OPERATOR.password, '--name', '运营', '--operator'],
+        { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
+      assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
+    })
+    await check(`pay scenario's account "${PAY_ACCOUNT.login}" created`, async () => {
+      const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', PAY_ACCOUNT.login, '--password', PAY_ACCOUNT.password, '--name', '付款测试', '--operator'],
         { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
       assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
     })
@@ -263,7 +276,10 @@ async function stopServer (server) {
 
     if (sandbox) {
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
-      await consoleScenario({ check, browser, base, sandbox: sandbox.info, shots: SHOTS, wechatUa: WECHAT_UA })
+      const only = process.env.E2E_ONLY
+      const scenario = { check, browser, base, sandbox: sandbox.info, shots: SHOTS, wechatUa: WECHAT_UA }
+      if (only === undefined || only === 'console') await consoleScenario(scenario)
+      if (only === undefined || only === 'pay') await payScenario(scenario)
     }
   } finally {
     if (ctx) await ctx.close()

@@ -1,0 +1,334 @@
+// The one-code pay scenario of the browser test (mission P1, P6, S3, S4, C4), run by run.js against
+// the real server wired to the sandbox: the tenant is made through the API, then phones with the
+// WeChat and the Alipay user agent scan the printed URL `/q/<code>`, go through the sandbox's OAuth
+// (the `sim_user` cookie picks the customer), type the amount on the pay page's keypad and pay in
+// the sandbox cashier that the bridge shim (PAY_BRIDGE_BASE_URL) opens.
+const assert = require('assert/strict')
+const http = require('http')
+const path = require('path')
+
+/** A console account of its own, created by run.js before the server starts (embedded DB). */
+const PAY_ACCOUNT = { login: 'payops', password: 'S3cure-pay!' }
+const BINDING_USER = 'wangwu' // sandbox WeChat user bound to PAY_ACCOUNT (T1)
+const WECHAT_CUSTOMER = 'lisi' // sandbox WeChat user who pays
+const ALIPAY_CUSTOMER = 'e2e-alipay-buyer' // any name is an Alipay sandbox buyer
+const WECHAT_SUB_MCH_ID = '1900000102'
+const ALIPAY_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 AlipayClient/10.6.10.6000 Language/zh-Hans'
+// ~360 KB today (React, the Taro runtime, the page's own code; no vantui, no zod, no Taro.request).
+const PAY_FIRST_LOAD_BUDGET = 450_000
+const PNG_PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+
+/**
+ * The SP's side on the internet: the trade-complete callback receiver (answers Cloud Pay's
+ * `status: 0`), the pay-complete page and the ad, on one loopback port.
+ */
+function startSpSite () {
+  const callbacks = []
+  const waiters = []
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (d) => { body += d })
+    req.on('end', () => {
+      if (req.method === 'POST') {
+        callbacks.push({ path: req.url, headers: req.headers, body })
+        for (const w of waiters.splice(0)) w()
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ response_content: JSON.stringify({ status: 0, description: 'ok' }) }))
+      } else if (req.url === '/ad.png') {
+        res.writeHead(200, { 'content-type': 'image/png' })
+        res.end(PNG_PIXEL)
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        res.end(`<!doctype html><title>SP</title><h1 id="sp-page">${req.url}</h1>`)
+      }
+    })
+  })
+  /** Resolves with the first callback `match` accepts, waiting up to `timeoutMs`. */
+  const waitForCallback = async (match, timeoutMs) => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const found = callbacks.find(match)
+      if (found !== undefined) return found
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no matching callback in ${timeoutMs / 1000} s (${callbacks.length} received)`)
+      await new Promise((resolve) => { const t = setTimeout(resolve, left); waiters.push(() => { clearTimeout(t); resolve() }) })
+    }
+  }
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, callbacks, waitForCallback, close: () => new Promise((resolve) => server.close(resolve)) })
+    })
+  })
+}
+
+/**
+ * @param {object} o
+ * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
+ * @param {import('playwright-core').Browser} o.browser
+ * @param {string} o.base the server, e.g. http://127.0.0.1:1234
+ * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
+ * @param {string} o.shots screenshot folder
+ * @param {string} o.wechatUa
+ */
+async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
+  const state = {}
+  const contexts = []
+  const errors = []
+  const site = await startSpSite()
+  /** A check that needs earlier results: fails fast, naming what is missing. */
+  const step = async (label, needs, fn) => {
+    await check(label, async () => {
+      const missing = needs.filter((k) => state[k] === undefined)
+      if (missing.length > 0) {
+        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
+        throw Object.assign(new Error(msg), { stack: msg })
+      }
+      await fn()
+    })
+  }
+  const phone = async (userAgent, simUser) => {
+    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent })
+    contexts.push(ctx)
+    // The sandbox's OAuth pages and the Alipay shim pick the customer by this cookie (cookies ignore ports).
+    if (simUser !== undefined) await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
+    const page = await ctx.newPage()
+    page.on('pageerror', (e) => errors.push(`${userAgent.includes('Alipay') ? 'alipay' : 'wechat'}: ${e.message}`))
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
+    return { ctx, page }
+  }
+  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
+  const v = (sel) => `${sel} >> visible=true`
+  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
+  const api = async (method, p, body) => {
+    const res = await fetch(`${base}${p}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(state.token === undefined ? {} : { authorization: `Bearer ${state.token}` }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const raw = await res.text()
+    if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${raw.slice(0, 500)}`)
+    return raw === '' ? null : JSON.parse(raw)
+  }
+  /** The order as the console sees it, once `done` accepts it (the channel notification is asynchronous). */
+  const orderWhen = async (id, done, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs
+    let order
+    while (Date.now() < deadline) {
+      order = await api('GET', `/v1/orders/${id}`)
+      if (done(order)) return order
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+    throw new Error(`order ${id} is still ${order?.status}: ${JSON.stringify(order)}`)
+  }
+  const press = async (page, keys) => {
+    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
+  }
+  const orderIdOf = (page) => new URL(page.url().replace('#/', '')).searchParams.get('id')
+  /** After the cashier: the pay-complete page with 支付成功 and the amount. */
+  const paid = async (page, amount) => {
+    await page.waitForURL(/pages\/pay\/result\/index/, { timeout: 20_000 })
+    await page.waitForFunction(() => document.querySelector('.pay-result__title')?.textContent === '支付成功', null, { timeout: 20_000 })
+    assert.equal(await text(page, '.pay-result__amount'), amount)
+    const id = orderIdOf(page)
+    assert.match(id ?? '', /^ord_/)
+    return id
+  }
+
+  try {
+    await step(`pay: console account ${PAY_ACCOUNT.login} signs in (API) and binds WeChat user ${BINDING_USER} (a phone scan)`, [], async () => {
+      const session = await api('POST', '/v1/auth/login', PAY_ACCOUNT)
+      state.token = session.accessToken
+      const binding = await api('POST', '/v1/console/wechat-bindings')
+      const { page } = await phone(wechatUa, BINDING_USER)
+      await page.goto(binding.url)
+      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
+      assert.equal(await text(page, '.result__title'), '绑定成功')
+      state.bound = true
+    })
+
+    const wx = sandbox.clients.wxpay
+    const ali = sandbox.clients.alipay
+    const oa = sandbox.clients.wxmp.officialAccount
+    await step('pay: SP (callback URL, pay-complete URL, ad), merchant with Alipay authorized, store and codes (API)', ['bound'], async () => {
+      const sp = await api('POST', '/v1/service-providers', {
+        name: 'yima 付款测试服务商',
+        shortName: '付款测试',
+        adminName: '王五',
+        adminPhone: '13800000003',
+        tradeCallbackUrl: `${site.url}/trade-callback`,
+        payCompleteUrl: `${site.url}/done`,
+        adUrl: `${site.url}/ad`,
+        adImageUrl: `${site.url}/ad.png`,
+        wechatPay: {
+          mchId: wx.spMchId,
+          apiV3Key: wx.apiV3Key,
+          apiV2Key: wx.apiV2Key,
+          privateKey: wx.merchantPrivateKeyPem,
+          certificateSerial: wx.merchantSerial,
+          platformCertificate: wx.platformCertificatePem,
+          publicKey: wx.platformPublicKeyPem,
+          publicKeyId: wx.platformPublicKeyId,
+          officialAccountAppId: oa.appId,
+          officialAccountSecret: oa.appSecret,
+        },
+        alipay: { appId: ali.appId, privateKey: ali.appPrivateKeyPem, alipayPublicKey: ali.alipayPublicKeyPem, pid: ali.pid },
+      })
+      const { merchant } = await api('POST', '/v1/merchants', {
+        serviceProviderId: sp.id,
+        name: '付款测试咖啡有限公司',
+        shortName: '付款测试咖啡',
+        adminName: '赵六',
+        adminEmail: 'zhaoliu@example.com',
+        wechatSubMchId: WECHAT_SUB_MCH_ID,
+      })
+      // The merchant authorizes the SP's Alipay app (T7); the sandbox page agrees at once for sim_merchant=new.
+      const { url } = await api('GET', `/v1/merchants/${merchant.id}/alipay-authorization`)
+      let next = `${url}&sim_merchant=new`
+      for (let hop = 0; hop < 6 && !next.includes('/#/'); hop++) {
+        const res = await fetch(next, { redirect: 'manual' })
+        assert.ok(res.status >= 300 && res.status < 400, `${next} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+        next = new URL(res.headers.get('location'), next).toString()
+      }
+      assert.match(next, /ok=alipay_authorized/)
+      const store = await api('POST', `/v1/merchants/${merchant.id}/stores`, { name: '付款测试门店', branchName: '一号店', address: '深圳市南山区' })
+      const storeCode = await api('POST', `/v1/stores/${store.id}/qr-codes`, { kind: 'store', name: '收银台' })
+      const fixedCode = await api('POST', `/v1/stores/${store.id}/qr-codes`, { kind: 'fixed_amount', name: '拿铁咖啡', unitPriceFen: 1550 })
+      const batch = await api('POST', '/v1/qr-batches', { serviceProviderId: sp.id, count: 1 })
+      const blanks = await api('GET', `/v1/qr-codes?batchId=${encodeURIComponent(batch.id)}`)
+      assert.equal(blanks.data.length, 1)
+      assert.equal(blanks.data[0].kind, 'blank')
+      Object.assign(state, { spId: sp.id, merchantId: merchant.id, storeCode: storeCode.url, fixedCode: fixedCode.url, blankCode: blanks.data[0].url })
+      assert.equal(new URL(state.storeCode).origin, base, 'the printed URL is on PUBLIC_URL')
+    })
+
+    await step(`pay (WeChat): ${WECHAT_CUSTOMER} scans /q/<store code> → OAuth → the pay page (store, keypad)`, ['storeCode'], async () => {
+      const { ctx, page } = await phone(wechatUa, WECHAT_CUSTOMER)
+      await page.goto(state.storeCode)
+      await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+      assert.match(page.url(), /#\/pages\/pay\/index\?code=/)
+      assert.equal(await text(page, '.pay-head__store'), '付款测试门店（一号店）')
+      assert.equal(await text(page, '.pay-head__merchant'), '付款测试咖啡')
+      assert.equal(await page.$$eval(v('.pay__submit--disabled'), (els) => els.length), 1, '付款 is disabled before an amount is typed')
+      state.wechat = { ctx, page }
+    })
+
+    await step('pay (WeChat): first load of the pay page with an empty cache', ['wechat'], async () => {
+      const { measurePage } = await import('../../scripts/measure-pay-page.mjs')
+      const m = await measurePage(browser, state.wechat.page.url(), '.pay .keypad', { userAgent: wechatUa, storageState: await state.wechat.ctx.storageState() })
+      console.log(`      pay page first load: ${m.total.raw} bytes raw, ${m.total.gzip} bytes gzip -9, ${m.total.requests} requests`)
+      assert.ok(m.total.raw < PAY_FIRST_LOAD_BUDGET, `${m.total.raw} bytes ≥ budget ${PAY_FIRST_LOAD_BUDGET}`)
+      assert.equal(m.files.filter((f) => f.kind === 'api').length, 1, 'one API call: GET /v1/public/pay/:code')
+    })
+
+    await step('pay (WeChat): 12.34 on the keypad → 付款 → cancel in the cashier → 已取消支付, still on the page', ['wechat'], async () => {
+      const { page } = state.wechat
+      await press(page, '12.345')
+      assert.equal(await text(page, '.pay__amount-value'), '12.34', 'a third decimal is refused')
+      await page.fill(v('.pay__remark-input input'), '少冰')
+      await shot(page, 'pay-wechat-keypad.png')
+      await page.click(v('.pay__submit'))
+      const cashier = page.frameLocator('iframe[src*="/__sim/cashier/wx"]')
+      await cashier.locator('text=¥12.34').waitFor({ timeout: 15_000 })
+      await shot(page, 'pay-wechat-cashier.png')
+      await cashier.locator('#cancel').click()
+      await page.waitForSelector(v('.pay-toast >> text=已取消支付'), { timeout: 10_000 })
+      assert.match(page.url(), /pages\/pay\/index/)
+      assert.equal(await text(page, '.pay__amount-value'), '12.34')
+      state.cancelled = true
+    })
+
+    await step('pay (WeChat): 付款 again → a new order → 确认支付 in the cashier → 支付成功 ¥12.34, store and ad', ['cancelled'], async () => {
+      const { page } = state.wechat
+      await page.click(v('.pay__submit'))
+      const cashier = page.frameLocator('iframe[src*="/__sim/cashier/wx"]')
+      await cashier.locator('#pay').click({ timeout: 15_000 })
+      state.wechatOrderId = await paid(page, '¥12.34')
+      assert.equal(await text(page, '.pay-result__store'), '付款测试咖啡 · 付款测试门店（一号店）')
+      assert.equal(await page.getAttribute(v('.pay-result__ad--service_provider img'), 'src'), `${site.url}/ad.png`)
+      await shot(page, 'pay-wechat-paid.png')
+    })
+
+    await step('pay (WeChat): the order is paid: 12.34 yuan, remark, store code attribution (GET /v1/orders/:id)', ['wechatOrderId'], async () => {
+      const order = await orderWhen(state.wechatOrderId, (o) => o.status === 'succeeded')
+      assert.equal(order.amountFen, 1234)
+      assert.equal(order.payPlatform, 'wechat_pay')
+      assert.equal(order.remark, '少冰')
+      assert.ok(order.qrCodeId)
+      state.wechatOutTradeNo = order.outTradeNo
+    })
+
+    await step('pay (WeChat): the pay-complete page goes to the SP\'s pay-complete URL by itself (~3 s)', ['wechatOrderId'], async () => {
+      await state.wechat.page.waitForURL(`${site.url}/done`, { timeout: 10_000 })
+    })
+
+    await step('pay: the SP\'s trade-complete callback was delivered (P6)', ['wechatOutTradeNo'], async () => {
+      const cb = await site.waitForCallback((c) => c.body.includes(state.wechatOutTradeNo), 45_000)
+      assert.equal(cb.path, '/trade-callback')
+      const envelope = JSON.parse(cb.body)
+      assert.equal(typeof envelope.request_content, 'string')
+      assert.ok(envelope.authen_info, 'signed with the merchant\'s authentication key')
+    })
+
+    await step('pay (WeChat): fixed-amount code, quantity 3 × ¥15.50 → ¥46.50 charged (S4)', ['fixedCode', 'wechat'], async () => {
+      const { page } = state.wechat
+      await page.goto(state.fixedCode)
+      await page.waitForSelector(v('.pay .stepper'), { timeout: 20_000 })
+      assert.equal(await text(page, '.pay__item'), '拿铁咖啡')
+      assert.equal(await text(page, '.pay__unit-price'), '¥15.50')
+      await page.click(v('.stepper__plus'))
+      await page.click(v('.stepper__plus'))
+      assert.equal(await text(page, '.stepper__value'), '3')
+      assert.equal(await text(page, '.pay__total'), '¥46.50')
+      await shot(page, 'pay-fixed-amount.png')
+      await page.click(v('.pay__submit'))
+      await page.frameLocator('iframe[src*="/__sim/cashier/wx"]').locator('#pay').click({ timeout: 15_000 })
+      const id = await paid(page, '¥46.50')
+      const order = await orderWhen(id, (o) => o.status === 'succeeded')
+      assert.equal(order.amountFen, 3 * 1550)
+      assert.equal(order.quantity, 3)
+    })
+
+    await step(`pay (Alipay): ${ALIPAY_CUSTOMER} scans /q/<store code> → auth_base → keypad 0.5 → 付款 → 确认付款 → 支付成功 ¥0.50`, ['storeCode'], async () => {
+      const { page } = await phone(ALIPAY_UA, ALIPAY_CUSTOMER)
+      await page.goto(state.storeCode)
+      await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+      await press(page, '.5')
+      assert.equal(await text(page, '.pay__amount-value'), '0.5')
+      await page.click(v('.pay__submit'))
+      await page.click('#alipay-sim-cashier button:has-text("确认付款")', { timeout: 15_000 })
+      const id = await paid(page, '¥0.50')
+      await shot(page, 'pay-alipay-paid.png')
+      const order = await orderWhen(id, (o) => o.status === 'succeeded')
+      assert.equal(order.amountFen, 50)
+      assert.equal(order.payPlatform, 'alipay')
+    })
+
+    await step('pay: an unbound blank code → 该二维码尚未绑定门店 (S3)', ['blankCode'], async () => {
+      const { page } = await phone(wechatUa, WECHAT_CUSTOMER)
+      await page.goto(state.blankCode)
+      await page.waitForURL(/pages\/scan\/result\/index\?problem=qr_unbound/, { timeout: 15_000 })
+      assert.equal(await text(page, '.result__title'), '该二维码尚未绑定门店')
+      await shot(page, 'pay-blank-code.png')
+    })
+
+    await step('pay: outside WeChat and Alipay → 请使用微信或支付宝扫码付款; the sandbox offers 模拟微信付款 → OAuth → keypad', ['storeCode'], async () => {
+      const { page } = await phone('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', WECHAT_CUSTOMER)
+      await page.goto(state.storeCode)
+      await page.waitForSelector(v('.pay-message--other'), { timeout: 15_000 })
+      assert.equal(await text(page, '.pay-message__title'), '请使用微信或支付宝扫码付款')
+      assert.equal(await page.$('.keypad'), null)
+      await page.click(v('.pay-simulator__wechat'))
+      await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+    })
+
+    await check('pay: no page errors', async () => {
+      assert.deepEqual(errors, [])
+    })
+  } finally {
+    for (const ctx of contexts) await ctx.close().catch(() => {})
+    await site.close()
+  }
+}
+
+module.exports = { payScenario, PAY_ACCOUNT }
