@@ -30,7 +30,6 @@ export async function createDemoTenant (d: { db: Db, clock: Clock, newId: IdGene
     shortName: '易码演示',
     adminName: '演示管理员',
     adminPhone: '13800000000',
-    payCompleteUrl: `${d.publicUrl}/`,
     wechatPay: settings.wechatPay,
     alipay: settings.alipay,
   })
