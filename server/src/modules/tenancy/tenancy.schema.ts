@@ -135,6 +135,19 @@ export const stores = pgTable('stores', {
   phone: text('phone'),
   /** A closed store takes no payments: its codes show 门店已停止收款 (P1). */
   status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+  /** S1: which channels the store takes (收款类型) and its currency. */
+  paymentTypes: text('payment_types').array().notNull().default(sql`array['wechat_pay', 'alipay']::text[]`),
+  currency: text('currency').notNull().default('CNY'),
+  /** Voucher auto-redemption tag sent with this store's orders (C2). */
+  goodsTag: text('goods_tag'),
+  /** Per-store channel accounts overriding the merchant's (S1). */
+  wxSubMchId: text('wx_sub_mch_id'),
+  alipayUserId: text('alipay_user_id'),
+  /** The WeChat 买单 store this store is bound to when its merchant uses that channel (T8). */
+  maidanStoreId: text('maidan_store_id'),
+  memberCardEnabled: boolean('member_card_enabled').notNull().default(true),
+  /** Deleted stores keep their rows (orders point at them); refused with a recent transaction. */
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
   createdAt: created(),
   updatedAt: updated(),
 }, (t) => [
@@ -157,6 +170,9 @@ export const staff = pgTable('staff', {
   phone: text('phone'),
   email: text('email'),
   refundPermission: boolean('refund_permission').notNull().default(false),
+  /** N1: the clerk's own switch for payment messages, and a manager's "also off duty". */
+  receiveMessages: boolean('receive_messages').notNull().default(true),
+  receiveOffDuty: boolean('receive_off_duty').notNull().default(false),
   wxAppId: text('wx_app_id'),
   wxOpenid: text('wx_openid'),
   activatedAt: timestamp('activated_at', { withTimezone: true }),
