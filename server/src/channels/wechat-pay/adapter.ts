@@ -1,3 +1,4 @@
+import { createHash, createPrivateKey } from 'node:crypto'
 import { Aes, Formatter, type Wechatpay } from 'wechatpay-axios-plugin'
 import {
   ChannelSignatureError,
@@ -104,14 +105,20 @@ export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdap
   const nowMs = o.now ?? Date.now
   const nowSec = (): number => Math.floor(nowMs() / 1000)
 
-  const client = (c: WechatCredentials): Wechatpay => wechatpayClient({
+  // Parsing an RSA key and an X.509 certificate costs more than the signature itself, so the SDK
+  // client, the verification keys and the signing key are made once per set of credentials
+  // (keyed by a digest of them: new keys after a rotation simply make a new entry).
+  const clients = memoByCredentials((c) => wechatpayClient({
     mchId: c.spMchId,
     certificateSerial: c.certificateSerial,
     privateKey: c.privateKey,
     platformCertificate: c.platformCertificate ?? null,
     publicKey: c.publicKey ?? null,
     publicKeyId: c.publicKeyId ?? null,
-  }, o.baseUrl)
+  }, o.baseUrl))
+  const client = (c: WechatCredentials): Wechatpay => clients(c)
+  const keysOf = memoByCredentials((c) => verificationKeys(c))
+  const signingKeyOf = memoByCredentials((c) => createPrivateKey(c.privateKey))
 
   /**
    * Per-call SDK options. `responseType: 'text'` keeps the exact body bytes for us too (the SDK
@@ -146,7 +153,7 @@ export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdap
     const headers = isRecord(e.response.headers) ? e.response.headers : {}
     const plain: Record<string, unknown> = typeof headers.toJSON === 'function' ? (headers.toJSON as () => Record<string, unknown>)() : headers
     if (headerOf(plain, 'wechatpay-signature') !== undefined) {
-      const check = verifySignature(plain, text, verificationKeys(c), nowSec())
+      const check = verifySignature(plain, text, keysOf(c), nowSec())
       if (!check.ok) return unknown(`HTTP ${status} ${error.code} failed verification: ${check.reason}`)
     }
     if (UNCERTAIN_CODES.has(error.code)) return unknown(`${error.code}: ${error.message}`, error)
@@ -303,20 +310,20 @@ export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdap
     if (typeof answer.prepay_id !== 'string') return { outcome: unknown(`${i.method} answer without prepay_id`, a.body) }
     if (i.method === 'wechat_app') {
       // partnerid is the SP's mchid in partner mode, as wechatpay-java's partner AppServiceExtension fills it.
-      const sign = clientSign(c.privateKey, payerAppId, timeStamp, nonceStr, answer.prepay_id)
+      const sign = clientSign(signingKeyOf(c), payerAppId, timeStamp, nonceStr, answer.prepay_id)
       return {
         outcome: pending,
         clientParams: { type: 'wechat_app', params: { appid: payerAppId, partnerid: c.spMchId, prepayid: answer.prepay_id, package: 'Sign=WXPay', noncestr: nonceStr, timestamp: timeStamp, sign } },
       }
     }
     const pkg = `prepay_id=${answer.prepay_id}`
-    const paySign = clientSign(c.privateKey, payerAppId, timeStamp, nonceStr, pkg)
+    const paySign = clientSign(signingKeyOf(c), payerAppId, timeStamp, nonceStr, pkg)
     return { outcome: pending, clientParams: { type: 'wechat_jsapi', appId: payerAppId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign } }
   }
 
   /** Verify (headers, window, serial, signature), then decrypt: never the other way round. */
   function openNotification (req: RawRequest, c: WechatCredentials): { event: W.NotificationEnvelope, resource: Record<string, unknown> } {
-    const check = verifySignature(req.headers, req.rawBody, verificationKeys(c), nowSec())
+    const check = verifySignature(req.headers, req.rawBody, keysOf(c), nowSec())
     if (!check.ok) throw new ChannelSignatureError(check.reason)
     const event = parseJson(req.rawBody)
     if (!isRecord(event) || typeof event.event_type !== 'string' || !isRecord(event.resource)) throw new ChannelSignatureError('notification body is not a v3 event')
@@ -418,5 +425,22 @@ export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdap
     ack: (ok) => ok
       ? { status: 204 }
       : { status: 400, body: JSON.stringify({ code: 'FAIL', message: '失败' }), contentType: 'application/json' },
+  }
+}
+
+const MEMO_LIMIT = 1000
+
+/** A per-credentials cache, bounded (oldest out first) so a large SP count cannot grow it forever. */
+function memoByCredentials<T> (make: (c: WechatCredentials) => T): (c: WechatCredentials) => T {
+  const cache = new Map<string, T>()
+  return (c) => {
+    const key = createHash('sha256').update(JSON.stringify([c.spMchId, c.certificateSerial, c.privateKey, c.platformCertificate ?? null, c.publicKey ?? null, c.publicKeyId ?? null])).digest('base64')
+    let value = cache.get(key)
+    if (value === undefined) {
+      value = make(c)
+      if (cache.size >= MEMO_LIMIT) cache.delete(cache.keys().next().value as string)
+      cache.set(key, value)
+    }
+    return value
   }
 }
