@@ -7,12 +7,16 @@ import { createOpenApiRegistry } from './docs/openapi'
 import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
 import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
-import { scanRoutes, tenancyRoutes } from './modules/tenancy'
+import { scanRoutes, staffRoutes, storeRoutes, tenancyRoutes } from './modules/tenancy'
+import { cashierDeviceRoutes } from './modules/devices/cashier-devices.routes'
 import { qrCodeRoutes } from './modules/qr-codes'
+import { deviceRoutes } from './modules/devices/devices.routes'
 import { hooksRoutes } from './modules/payments/hooks.routes'
 import { orderRoutes } from './modules/payments/orders.routes'
 import { payRoutes } from './modules/payments/pay.routes'
 import { paymentCallbackRoutes } from './modules/payments/callbacks/callbacks.routes'
+import { notifyRoutes } from './modules/notify'
+import { shiftRoutes } from './modules/shifts'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -60,6 +64,9 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     identityRoutes(identity, { db, clock: deps.clock }, openapi),
     consoleIdentityRoutes(identity, bindings, db, openapi),
     tenancyRoutes(tenancy, guard, openapi),
+    storeRoutes(tenancy, { db, tokens: services.tokens }, guard, openapi),
+    staffRoutes(tenancy, { db, tokens: services.tokens }, guard, openapi),
+    cashierDeviceRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy, tokens: services.tokens }, guard, openapi),
     qrCodeRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy }, guard, openapi),
     scanRoutes(tenancy, {
       db,
@@ -75,6 +82,9 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     orderRoutes({ db, clock: deps.clock, tokens: services.tokens, micropay: services.micropay, refunds: services.refunds }, guard, openapi),
     payRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, payments: services.payments, publicUrl: deps.config.publicUrl, channels: deps.config.channels, bridgeScripts: deps.config.payBridgeScripts ?? null }, openapi),
     paymentCallbackRoutes(services.callbacks, guard, openapi),
+    deviceRoutes({ db, tokens: services.tokens, printers: services.printers, speakers: services.speakers }, guard, openapi),
+    notifyRoutes({ db, tokens: services.tokens, settings: services.notificationSettings }, guard, openapi),
+    shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl }, guard, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

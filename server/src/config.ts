@@ -25,6 +25,23 @@ const bridgeScripts = z.string().optional().transform((s, ctx): { wechat: string
   return { wechat: script(wechat as string, 'weixin'), alipay: script(alipay as string, 'alipay') }
 })
 
+/** WX_PAY_TEMPLATE_ID: `<id>` or `<appid>=<id>,…`; an entry without appid applies to every other account. */
+const paymentTemplates = z.string().optional().transform((s, ctx): PaymentTemplates | null => {
+  if (s === undefined || s.trim() === '') return null
+  const byAppId: Record<string, string> = {}
+  let fallback: string | null = null
+  for (const part of s.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^(?:(wx[0-9A-Za-z]{16})=)?([\w-]{1,64})$/.exec(part)
+    if (m === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a template_id, or <appid>=<template_id>,…' })
+      return null
+    }
+    if (m[1] === undefined) fallback = m[2] as string
+    else byAppId[m[1]] = m[2] as string
+  }
+  return { fallback, byAppId }
+})
+
 /**
  * Every environment variable yima reads. `.env.example` lists the same names; keep the two in step
  * (a test checks it).
@@ -85,6 +102,38 @@ const EnvSchema = z.object({
    * different hosts (as in the sandbox, one port per vendor).
    */
   PAY_BRIDGE_BASE_URL: bridgeScripts,
+  /**
+   * The payment-message template (N1) of the SP official accounts: the template_id each account got
+   * when its admin added 收款成功通知 (fields in modules/notify/README.md) in 模板消息. One id for every
+   * account, or `<appid>=<template_id>,…` per account (an entry without appid is the default).
+   */
+  WX_PAY_TEMPLATE_ID: paymentTemplates,
+  /**
+   * Tencent Cloud SMS (N1: payment messages by SMS when the template message fails). All of
+   * SECRET_ID, SECRET_KEY, SDK_APP_ID, SIGN_NAME and TEMPLATE_ID, or none (no SMS fallback).
+   * The template takes {1} store, {2} amount in yuan, {3} payment method, {4} order number tail.
+   */
+  SMS_ENDPOINT: z.string().min(1).default('sms.tencentcloudapi.com'),
+  /** `http` is for the sandbox only. */
+  SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  SMS_REGION: z.string().min(1).default('ap-guangzhou'),
+  SMS_SECRET_ID: z.string().min(1).optional(),
+  SMS_SECRET_KEY: z.string().min(1).optional(),
+  SMS_SDK_APP_ID: z.string().regex(/^\d+$/).optional(),
+  SMS_SIGN_NAME: z.string().min(1).optional(),
+  SMS_TEMPLATE_ID: z.string().regex(/^\d+$/).optional(),
+  /**
+   * Cloud printers and speakers (S6, S7): the platform's own account at each vendor. A brand whose
+   * credentials are unset cannot be added (device_vendor_not_configured).
+   */
+  FEIE_BASE_URL: z.url().default('https://api.feieyun.cn/Api/Open/'),
+  FEIE_USER: z.string().min(1).optional(),
+  FEIE_UKEY: z.string().min(1).optional(),
+  YLY_BASE_URL: z.url().default('https://open-api.10ss.net'),
+  YLY_CLIENT_ID: z.string().min(1).optional(),
+  YLY_CLIENT_SECRET: z.string().min(1).optional(),
+  BRHK_BASE_URL: z.url().default('https://speaker.17laimai.cn'),
+  BRHK_AGENCY_TOKEN: z.string().min(1).optional(),
 })
 
 /** The variables that hold secrets: required in production, generated elsewhere. */
@@ -115,6 +164,35 @@ export interface Config {
   wechatComponent: { appId: string, secret: Secret<string>, token: string, aesKey: Secret<string> } | null
   /** The sandbox's JS bridge shims for the pay page (PAY_BRIDGE_BASE_URL); null against the real apps. */
   payBridgeScripts: { wechat: string, alipay: string } | null
+  /** The payment-message template per official account (WX_PAY_TEMPLATE_ID); null: none configured. */
+  paymentTemplates: PaymentTemplates | null
+  /** Tencent Cloud SMS for the payment-message fallback; null: not configured, no SMS is sent. */
+  sms: SmsSettings | null
+  /** Cloud printer and speaker vendors; null where the platform has no account. */
+  devices: DeviceVendors
+}
+
+/** The platform's accounts at the cloud printer and speaker vendors (channels/devices). */
+export interface DeviceVendors {
+  /** 飞鹅云: `url` is the open API endpoint (…/Api/Open/), `user` the registered account. */
+  feie: { url: string, user: string, ukey: Secret<string> } | null
+  /** 易联云, own-app (自有应用) mode. */
+  yly: { baseUrl: string, clientId: string, clientSecret: Secret<string> } | null
+  /** 博瑞皓科 speakers: the agency token the platform's speakers are sold under. */
+  brhk: { baseUrl: string, agencyToken: Secret<string> } | null
+}
+
+export interface PaymentTemplates { fallback: string | null, byAppId: Readonly<Record<string, string>> }
+
+export interface SmsSettings {
+  endpoint: string
+  protocol: 'https' | 'http'
+  region: string
+  secretId: string
+  secretKey: Secret<string>
+  sdkAppId: string
+  signName: string
+  templateId: string
 }
 
 export interface ChannelHosts {
@@ -190,8 +268,35 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
       ? { appId: e.WX_COMPONENT_APPID, secret: new Secret(e.WX_COMPONENT_SECRET), token: e.WX_COMPONENT_TOKEN, aesKey: new Secret(e.WX_COMPONENT_AES_KEY) }
       : null,
     payBridgeScripts: e.PAY_BRIDGE_BASE_URL,
+    paymentTemplates: e.WX_PAY_TEMPLATE_ID,
+    sms: smsSettings(e),
+    devices: {
+      feie: e.FEIE_USER !== undefined && e.FEIE_UKEY !== undefined ? { url: e.FEIE_BASE_URL, user: e.FEIE_USER, ukey: new Secret(e.FEIE_UKEY) } : null,
+      yly: e.YLY_CLIENT_ID !== undefined && e.YLY_CLIENT_SECRET !== undefined ? { baseUrl: e.YLY_BASE_URL, clientId: e.YLY_CLIENT_ID, clientSecret: new Secret(e.YLY_CLIENT_SECRET) } : null,
+      brhk: e.BRHK_AGENCY_TOKEN !== undefined ? { baseUrl: e.BRHK_BASE_URL, agencyToken: new Secret(e.BRHK_AGENCY_TOKEN) } : null,
+    },
   }
   return Object.freeze(config)
+}
+
+const SMS_REQUIRED = ['SMS_SECRET_ID', 'SMS_SECRET_KEY', 'SMS_SDK_APP_ID', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_ID'] as const
+
+function smsSettings (e: z.infer<typeof EnvSchema>): SmsSettings | null {
+  const missing = SMS_REQUIRED.filter((name) => e[name] === undefined)
+  if (missing.length === SMS_REQUIRED.length) return null
+  if (missing.length > 0) throw new ConfigError(`SMS needs ${missing.join(', ')} as well (or none of ${SMS_REQUIRED.join(', ')})`)
+  // Phone numbers and message texts would cross the network in the clear.
+  if (e.NODE_ENV === 'production' && e.SMS_PROTOCOL === 'http') throw new ConfigError('SMS_PROTOCOL=http is for the sandbox only; use https in production')
+  return {
+    endpoint: e.SMS_ENDPOINT,
+    protocol: e.SMS_PROTOCOL,
+    region: e.SMS_REGION,
+    secretId: e.SMS_SECRET_ID as string,
+    secretKey: new Secret(e.SMS_SECRET_KEY as string),
+    sdkAppId: e.SMS_SDK_APP_ID as string,
+    signName: e.SMS_SIGN_NAME as string,
+    templateId: e.SMS_TEMPLATE_ID as string,
+  }
 }
 
 function resolveSecrets (e: z.infer<typeof EnvSchema>, dataDir: string): Record<SecretVariable, string> {

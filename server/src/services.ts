@@ -16,10 +16,20 @@ import { urlPolicyFor } from './modules/payments/callbacks/url-guard'
 import { MicropayService } from './modules/payments/micropay.service'
 import { PaymentReconciler } from './modules/payments/reconcile.jobs'
 import { REFUND_SYNC_TOPIC, RefundService } from './modules/payments/refund.service'
+import { createDeviceVendors } from './channels/devices'
+import { PRINT_TOPIC, PrinterService } from './modules/devices/printers.service'
+import { ANNOUNCE_TOPIC, SpeakerService } from './modules/devices/speakers.service'
+import { AccessTokens } from './channels/wechat-mp/access-token'
+import { TencentSms } from './channels/sms/client'
+import { DeliveryLedger, NotificationSettings, PAYMENT_TEMPLATE_TOPIC, PaymentMessages, SMS_TOPIC, SmsDeliveries, TemplateSender } from './modules/notify'
 
 export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'wechatComponent'>
   // Decides which callback URLs may be called; absent means production rules.
   & Partial<Pick<Config, 'env'>>
+  // Cloud printer and speaker vendors (S6, S7); absent means none can be added.
+  & Partial<Pick<Config, 'devices'>>
+  // Payment messages (N1): without a template nothing is sent by WeChat, without SMS nothing by SMS.
+  & Partial<Pick<Config, 'paymentTemplates' | 'sms'>>
 
 export interface Services {
   box: SecretBox
@@ -36,6 +46,13 @@ export interface Services {
   reconciler: PaymentReconciler
   refunds: RefundService
   micropay: MicropayService
+  /** The delivery ledger (N2): messages, SMS, prints and announcements, one row per recipient. */
+  ledger: DeliveryLedger
+  messages: PaymentMessages
+  notificationSettings: NotificationSettings
+  /** Cloud printers and speakers (S6, S7): receipts and announcements through the delivery ledger. */
+  printers: PrinterService
+  speakers: SpeakerService
   /** Every outbox topic this server carries out (main.ts gives them to the worker). */
   jobHandlers: JobHandlers
 }
@@ -54,15 +71,35 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const channels = createChannelRegistry(d.config.channels)
   const callbacks = new CallbackService({ db: d.db, clock: d.clock, newId: d.newId, box, outbox, audit, policy: urlPolicyFor(d.config.env) })
   jobHandlers[TRADE_CALLBACK_TOPIC] = callbacks.handler()
-  // What follows a payment or refund, in its transaction; clerk messages and printing join this list.
-  const events = allOf([callbacks.events])
+  // Payment messages to clerks (N1), with the SMS fallback; both are delivery-ledger jobs.
+  const ledger = new DeliveryLedger({ clock: d.clock, newId: d.newId, outbox })
+  const sms = d.config.sms == null ? null : new TencentSms(d.config.sms)
+  const sender = new TemplateSender({
+    hosts: d.config.channels.wechat,
+    tokens: new AccessTokens({ hosts: d.config.channels.wechat, clock: d.clock }),
+    box,
+    component,
+    templates: d.config.paymentTemplates ?? null,
+  })
+  const messages = new PaymentMessages({ db: d.db, ledger, sender, smsEnabled: sms !== null })
+  jobHandlers[PAYMENT_TEMPLATE_TOPIC] = messages.handler()
+  jobHandlers[SMS_TOPIC] = new SmsDeliveries({ db: d.db, ledger, sms }).handler()
+  const notificationSettings = new NotificationSettings({ db: d.db, clock: d.clock, audit })
+  // Cloud printers and speakers (S6, S7): receipts and announcements are delivery-ledger jobs too.
+  const deviceDeps = { db: d.db, clock: d.clock, newId: d.newId, box, audit, outbox, ledger, vendors: createDeviceVendors(d.config.devices) }
+  const printers = new PrinterService(deviceDeps)
+  const speakers = new SpeakerService(deviceDeps)
+  jobHandlers[PRINT_TOPIC] = printers.handler()
+  jobHandlers[ANNOUNCE_TOPIC] = speakers.handler()
+  // What follows a payment or refund, in its transaction: the callback, clerk messages, receipts, announcements.
+  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events])
   const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
   // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
   const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
   const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, outbox, payments, publicUrl: d.config.publicUrl })
   const micropay = new MicropayService({ db: d.db, payments, reconciler })
   Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, jobHandlers }
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, jobHandlers }
 }
 
 /** Several listeners as one, called in order within the same transaction. */

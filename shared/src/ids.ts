@@ -32,6 +32,9 @@ export const ID_PREFIXES = {
   paymentIncident: 'inc',
   qrBatch: 'qrb',
   paymentCallback: 'pcb',
+  shift: 'shf',
+  cloudPrinter: 'prn',
+  cloudSpeaker: 'spk',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

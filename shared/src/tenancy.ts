@@ -47,8 +47,12 @@ export const CallbackUrl = z.string().trim()
   .max(CALLBACK_URL_MAX_LENGTH, { message: `回调地址不能超过 ${CALLBACK_URL_MAX_LENGTH} 个字符` })
   .refine((s) => s === '' || /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/i.test(s), { message: '请填写以 http:// 或 https:// 开头的网址' })
   .refine((s) => !/^https?:\/\/[^/?#]*@/i.test(s), { message: '回调地址不能包含用户名或密码' })
-const phone = z.string().trim().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, { message: '请填写正确的手机号或座机号' })
+const PHONE = /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/
+const PHONE_MESSAGE = '请填写正确的手机号或座机号'
+const phone = z.string().trim().regex(PHONE, { message: PHONE_MESSAGE })
 const email = z.string().trim().max(120).email({ message: '请填写正确的邮箱' })
+/** An optional text field on update: `''` clears it, anything else must match. */
+const blankOr = (re: RegExp, message: string) => z.string().trim().max(200).refine((s) => s === '' || re.test(s), { message })
 /** Rebate ratios are statistics only: basis points, 0–10000 (0.38 % = 38). */
 const rebateBp = z.number().int().min(0).max(10000)
 const pem = (label: string) => z.string().trim().max(10000).refine((s) => /-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----/.test(s), { message: `${label}须为 PEM 格式` })
@@ -243,23 +247,126 @@ export interface MerchantCreatedDTO {
   admin: StaffDTO
 }
 
-export const CreateStoreBody = z.object({
+/** The channels a store takes (收款类型, S1). */
+export const STORE_PAYMENT_TYPES = ['wechat_pay', 'alipay'] as const
+export type StorePaymentType = typeof STORE_PAYMENT_TYPES[number]
+export const STORE_PAYMENT_TYPE_LABELS: Record<StorePaymentType, string> = { wechat_pay: '微信支付', alipay: '支付宝' }
+
+/** A closed store takes no payments: its codes show 门店已停止收款. */
+export const STORE_STATUSES = ['open', 'closed'] as const
+export type StoreStatus = typeof STORE_STATUSES[number]
+export const STORE_STATUS_LABELS: Record<StoreStatus, string> = { open: '正常收款', closed: '已停止收款' }
+
+/** WeChat Pay and Alipay in-store payments through a 服务商 settle in CNY; the seeds name no other currency. */
+export const STORE_CURRENCIES = ['CNY'] as const
+export type StoreCurrency = typeof STORE_CURRENCIES[number]
+
+/**
+ * 订单优惠标记 (goods_tag, seed 002): the voucher batch's tag, sent with every order of the store so
+ * its vouchers redeem automatically. WeChat Pay: letters, digits, `_` and `-`, at most 32.
+ */
+export const GOODS_TAG = /^[0-9A-Za-z_-]{1,32}$/
+export const GOODS_TAG_MAX_LENGTH = 32
+
+const uniqueItems = <T>(xs: readonly T[]): boolean => new Set(xs).size === xs.length
+
+const storeFields = {
   name: required(60, '门店名称'),
   branchName: optionalText(60),
   address: optionalText(200),
-  phone: phone.optional(),
+  phone: blankOr(PHONE, PHONE_MESSAGE).optional(),
+  paymentTypes: z.array(z.enum(STORE_PAYMENT_TYPES, { message: '收款类型只能是微信支付或支付宝' }))
+    .min(1, '请至少选择一种收款类型')
+    .refine(uniqueItems, { message: '收款类型重复' }),
+  currency: z.enum(STORE_CURRENCIES, { message: '门店币种目前只支持人民币（CNY）' }),
+  goodsTag: blankOr(GOODS_TAG, `格式错误，订单优惠标记仅支持字母、数字、下划线、中划线，最多 ${GOODS_TAG_MAX_LENGTH} 位`),
+  /** Pays this store's WeChat orders to another 特约商户 of the same SP (checked with WeChat Pay). */
+  wechatSubMchId: blankOr(/^\d{8,12}$/, '微信支付子商户号为 8–12 位数字'),
+  /** The Alipay account (2088…) this store's Alipay orders go to, instead of the merchant's. */
+  alipayUserId: blankOr(/^2088\d{12}$/, '支付宝用户 ID 以 2088 开头，共 16 位数字'),
+  /** The WeChat 买单 store (T8), only while the merchant uses the 买单 channel. */
+  maidanStoreId: blankOr(/^[0-9A-Za-z_-]{1,64}$/, '微信买单门店 ID 只能包含字母、数字、下划线、中划线（最多 64 位）'),
+  /** 本门店禁用会员卡 is `false` here. */
+  memberCardEnabled: z.boolean(),
+  status: z.enum(STORE_STATUSES, { message: '门店状态只能是 open 或 closed' }),
+}
+
+/**
+ * S1. Only the name is required; the rest take the store defaults (both wallets, CNY, open, member
+ * card on, no overrides). Omitted fields have no zod default, so callers that build the body in
+ * code (the demo seed) keep compiling.
+ */
+export const CreateStoreBody = z.object({
+  name: storeFields.name,
+  branchName: storeFields.branchName,
+  address: storeFields.address,
+  phone: storeFields.phone,
+  paymentTypes: storeFields.paymentTypes.optional(),
+  currency: storeFields.currency.optional(),
+  goodsTag: storeFields.goodsTag.optional(),
+  wechatSubMchId: storeFields.wechatSubMchId.optional(),
+  alipayUserId: storeFields.alipayUserId.optional(),
+  maidanStoreId: storeFields.maidanStoreId.optional(),
+  memberCardEnabled: storeFields.memberCardEnabled.optional(),
+  status: storeFields.status.optional(),
 })
 export type CreateStoreBody = z.infer<typeof CreateStoreBody>
-export interface StoreDTO { id: string, merchantId: string, outShopId: string, name: string, branchName: string | null, address: string | null, phone: string | null, createdAt: string }
+/** Absent = unchanged; `''` clears an optional text field. */
+export const UpdateStoreBody = CreateStoreBody.partial()
+export type UpdateStoreBody = z.infer<typeof UpdateStoreBody>
+
+export interface StoreDTO {
+  id: string
+  merchantId: string
+  /** Cloud Pay `out_shop_id`: 20 letters/digits. */
+  outShopId: string
+  name: string
+  branchName: string | null
+  address: string | null
+  phone: string | null
+  status: StoreStatus
+  paymentTypes: StorePaymentType[]
+  currency: StoreCurrency
+  goodsTag: string | null
+  /** Per-store overrides; null = the merchant's own. */
+  wechatSubMchId: string | null
+  alipayUserId: string | null
+  maidanStoreId: string | null
+  memberCardEnabled: boolean
+  createdAt: string
+  updatedAt: string
+}
 
 export const AddStaffBody = z.object({
   name: required(40, '姓名'),
   phone: phone.optional(),
   email: email.optional(),
-  /** Merchant admins and store managers only; clerks get it from their manager later (S2). */
-  refundPermission: z.boolean().default(false),
+  /**
+   * Omitted: store managers get it (店长默认有订单退款权限), everyone else does not. A clerk refunds
+   * only with it and while on duty (P5).
+   */
+  refundPermission: z.boolean().optional(),
 })
 export type AddStaffBody = z.infer<typeof AddStaffBody>
+
+/** S2: a store's people. Managers run one store; clerks take payments (and refund if permitted). */
+export const STORE_STAFF_ROLES = ['store_manager', 'clerk'] as const
+export type StoreStaffRole = typeof STORE_STAFF_ROLES[number]
+export const AddStoreStaffBody = AddStaffBody.extend({ role: z.enum(STORE_STAFF_ROLES, { message: '角色只能是店长或店员' }) })
+export type AddStoreStaffBody = z.infer<typeof AddStoreStaffBody>
+
+/** Name and contact only; the role is fixed (replace = add the new one, remove the old). `''` clears. */
+export const UpdateStaffBody = z.object({
+  name: required(40, '姓名').optional(),
+  /** The SMS fallback for payment messages (S2, N1). */
+  phone: blankOr(PHONE, PHONE_MESSAGE).optional(),
+  email: z.string().trim().max(120).refine((s) => s === '' || z.email().safeParse(s).success, { message: '请填写正确的邮箱' }).optional(),
+})
+export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>
+
+/** 店员退款权限设置 (seed 000): the store's manager or the merchant admin decides, never the clerk. */
+export const SetRefundPermissionBody = z.object({ refundPermission: z.boolean() })
+export type SetRefundPermissionBody = z.infer<typeof SetRefundPermissionBody>
 
 export interface StaffDTO {
   id: string

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startSandbox, type Sandbox } from '../../../sandbox/src'
+import { paymentTemplate } from '../../../sandbox/src/server-env'
 import type { Database } from '../../src/db/client'
 import { Secret } from '../../src/secret'
 import type { TestConfig } from './app'
@@ -33,6 +34,8 @@ export function useChannels (): { get: () => Channels } {
       return { status: res.status, body: parsed as any }
     }
     const platform = await sim<{ appid: string, secret: string }>('wxmp', 'POST', '/__sim/wxmp/apps', { name: '云支付平台公众号' })
+    // The SP's official account has the payment-message template (N1), as serverEnv sets it up.
+    const template = await paymentTemplate(sandbox)
     const c = sandbox.clients
     channels = {
       sandbox,
@@ -52,6 +55,23 @@ export function useChannels (): { get: () => Channels } {
           secret: new Secret(c.wxmp.component.secret),
           token: c.wxmp.component.token,
           aesKey: new Secret(c.wxmp.component.encodingAESKey),
+        },
+        paymentTemplates: { fallback: template.template_id, byAppId: {} },
+        sms: {
+          endpoint: c.sms.endpoint,
+          protocol: 'http',
+          region: c.sms.region,
+          secretId: c.sms.secretId,
+          secretKey: new Secret(c.sms.secretKey),
+          sdkAppId: c.sms.sdkAppId,
+          signName: c.sms.signName,
+          templateId: c.sms.templates.payment.id,
+        },
+        // Cloud printers and speakers: the platform's accounts at Feie, Yilianyun and BRHK.
+        devices: {
+          feie: { url: c.devices.feie.url, user: c.devices.feie.user, ukey: new Secret(c.devices.feie.ukey) },
+          yly: { baseUrl: c.devices.yly.baseUrl, clientId: c.devices.yly.clientId, clientSecret: new Secret(c.devices.yly.clientSecret) },
+          brhk: { baseUrl: c.devices.brhk.baseUrl, agencyToken: new Secret(c.devices.brhk.token) },
         },
       }),
     }

@@ -19,11 +19,13 @@ const withQuery = (base: string, path: string, query: Query): string => {
 }
 
 /** GET or POST JSON; throws WechatApiError on a non-zero errcode and a plain Error on transport failure. */
-export async function wechatCall<T> (base: string, path: string, o: { query?: Query, body?: unknown, timeoutMs?: number } = {}): Promise<T> {
+export async function wechatCall<T> (base: string, path: string, o: { query?: Query, body?: unknown, timeoutMs?: number, signal?: AbortSignal } = {}): Promise<T> {
+  const timeout = AbortSignal.timeout(o.timeoutMs ?? 10_000)
   const res = await fetch(withQuery(base, path, o.query ?? {}), {
     method: o.body === undefined ? 'GET' : 'POST',
     ...(o.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.body) }),
-    signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+    // A job's own deadline (its AbortSignal) ends the call too.
+    signal: o.signal === undefined ? timeout : AbortSignal.any([timeout, o.signal]),
   })
   if (!res.ok) throw new Error(`WeChat answered HTTP ${res.status} for ${path}`)
   const data = JSON.parse(await res.text()) as T & { errcode?: number, errmsg?: string }

@@ -130,26 +130,9 @@ export const paymentCallbacks = pgTable('payment_callbacks', {
   check('payment_callbacks_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),
 ])
 
-/**
- * Clerk shifts, as far as payments need them (P5: a clerk refunds only while on duty). An open
- * shift (no clock-out) is "on duty"; the handover rules of H1–H3 build on this table (issue 6).
- */
-export const staffShifts = pgTable('staff_shifts', {
-  id: text('id').primaryKey(),
-  staffId: text('staff_id').notNull(),
-  storeId: text('store_id').notNull(),
-  merchantId: text('merchant_id').notNull(),
-  clockInAt: at('clock_in_at').notNull(),
-  clockOutAt: at('clock_out_at'),
-  createdAt: at('created_at').notNull(),
-}, (t) => [
-  index('staff_shifts_staff').on(t.staffId, t.clockInAt),
-  index('staff_shifts_store').on(t.storeId, t.clockInAt),
-  // At most one open shift per clerk.
-  uniqueIndex('staff_shifts_open').on(t.staffId).where(sql`${t.clockOutAt} is null`),
-])
+// Shifts moved to the shifts module; re-exported for the payments code that reads them (P5, H3).
+export { staffShifts, type StaffShiftRow } from '../shifts/shifts.schema'
 
 export type PaymentCallbackRow = typeof paymentCallbacks.$inferSelect
-export type StaffShiftRow = typeof staffShifts.$inferSelect
 export type OrderRow = typeof orders.$inferSelect
 export type RefundRow = typeof refunds.$inferSelect

@@ -3,7 +3,8 @@ import { AppError } from '@yima/shared'
 import type { Executor } from '../../db/client'
 import type { Scope } from '../tenancy/scope'
 import { staff, type StaffRow, type StoreRow } from '../tenancy/tenancy.schema'
-import { staffShifts, type OrderRow } from './payment.schema'
+import { staffShifts } from '../shifts/shifts.schema'
+import type { OrderRow } from './payment.schema'
 
 /**
  * Who among the staff may act on orders from their phone (P2, P5, H3). A WeChat user may hold

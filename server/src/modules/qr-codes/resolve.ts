@@ -60,7 +60,9 @@ export class QrResolver {
       .innerJoin(serviceProviders, eq(serviceProviders.id, stores.spId))
       .where(eq(stores.id, qr.storeId))
     if (found === undefined) return { ok: false, problem: 'unbound' }
-    if (found.store.status === 'closed') return { ok: false, problem: 'closed' }
+    // A deleted store (S1) keeps its row for its orders but takes nothing more: its codes show
+    // 门店已停止收款, as a closed store's do (deletion also closes it; this holds either way).
+    if (found.store.status === 'closed' || found.store.deletedAt !== null) return { ok: false, problem: 'closed' }
     // A clerk who has left no longer gets the messages: the code keeps working for the store.
     const [person] = qr.staffId === null
       ? []

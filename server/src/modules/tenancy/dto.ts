@@ -1,4 +1,4 @@
-import { STAFF_ROLE_LABELS, type MerchantDTO, type ServiceProviderDTO, type StaffDTO, type StoreDTO, type SubServiceProviderDTO } from '@yima/shared'
+import { STAFF_ROLE_LABELS, STORE_PAYMENT_TYPES, type MerchantDTO, type ServiceProviderDTO, type StaffDTO, type StoreDTO, type StorePaymentType, type SubServiceProviderDTO } from '@yima/shared'
 import { FUNC_CARD, FUNC_WEB } from '../../channels/wechat-mp/component'
 import type { MerchantRow, ServiceProviderRow, StaffRow, StoreRow, SubServiceProviderRow } from './tenancy.schema'
 
@@ -102,7 +102,26 @@ export function merchantDTO (r: MerchantRow, outMchId: string, now: Date): Merch
 }
 
 export function storeDTO (r: StoreRow): StoreDTO {
-  return { id: r.id, merchantId: r.merchantId, outShopId: r.outShopId, name: r.name, branchName: r.branchName, address: r.address, phone: r.phone, createdAt: r.createdAt.toISOString() }
+  return {
+    id: r.id,
+    merchantId: r.merchantId,
+    outShopId: r.outShopId,
+    name: r.name,
+    branchName: r.branchName,
+    address: r.address,
+    phone: r.phone,
+    status: r.status,
+    paymentTypes: r.paymentTypes.filter((t): t is StorePaymentType => (STORE_PAYMENT_TYPES as readonly string[]).includes(t)),
+    // The column admits only what the body did; CNY until another currency is allowed.
+    currency: r.currency === 'CNY' ? r.currency : 'CNY',
+    goodsTag: r.goodsTag,
+    wechatSubMchId: r.wxSubMchId,
+    alipayUserId: r.alipayUserId,
+    maidanStoreId: r.maidanStoreId,
+    memberCardEnabled: r.memberCardEnabled,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }
 }
 
 export function staffDTO (r: StaffRow): StaffDTO {

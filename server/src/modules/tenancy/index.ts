@@ -14,12 +14,16 @@ import { ScanTokens } from './scan-tokens'
 import { ticketStore } from './scan.routes'
 import { ServiceProviderService } from './service-providers.service'
 import { StaffService } from './staff.service'
+import { StoreService } from './stores.service'
 import { SubServiceProviderService } from './sub-service-providers.service'
 
 export { tenancyRoutes, type TenancyServices } from './routes'
+export { storeRoutes } from './stores.routes'
+export { staffRoutes } from './staff.routes'
+export { mobileSession, mobileCaller, rolesOf, requireStoreManager } from './mobile'
 export { scanRoutes, WX_SESSION_COOKIE } from './scan.routes'
 export { MAIDAN_SYNC_TOPIC } from './maidan.service'
-export { consoleScope, wechatScope, scopeWhere, inScope, type Scope } from './scope'
+export { consoleScope, wechatScope, scopeWhere, inScope, scopeOfStaff, type Scope } from './scope'
 export type { Caller } from './caller'
 export * from './tenancy.schema'
 
@@ -43,10 +47,12 @@ export function createTenancy (d: TenancyDeps): { services: TenancyServices, tok
     : new WechatComponent({ hosts: d.config.channels.wechat, config: c, tickets: ticketStore(d.db, d.box, c.appId), clock: d.clock })
   const sps = new ServiceProviderService(base)
   const ssps = new SubServiceProviderService(base, sps)
+  const stores = new StoreService(base, sps)
   const services: TenancyServices = {
     sps,
     ssps,
-    merchants: new MerchantService(base, sps, ssps, tokens),
+    merchants: new MerchantService(base, sps, ssps, tokens, stores),
+    stores,
     staff: new StaffService(base),
     officialAccounts: new OfficialAccountService(base, sps, component, tokens),
     maidan: new MaidanService({ ...base, outbox: d.outbox }, sps),

@@ -4,12 +4,13 @@ import { isSubMerchantOf, maidanEnabled } from '../../channels/wechat-pay/partne
 import { AlipayAuthError, alipaySdk, appAuthorizationUrl, exchangeAppAuthCode } from '../../channels/alipay/app-auth'
 import { generateMerchantCredentials } from '../merchants/credentials'
 import { auditedBy, type Caller } from './caller'
-import { merchantDTO, staffDTO, storeDTO } from './dto'
+import { merchantDTO, staffDTO } from './dto'
 import { newOrderPrefix, newOutId } from './public-ids'
-import { ALL_SCOPE, inScope, scopeWhere, type Scope } from './scope'
+import { ALL_SCOPE, scopeWhere, type Scope } from './scope'
 import { auditable, type ServiceProviderService, type TenancyDeps } from './service-providers.service'
 import type { SubServiceProviderService } from './sub-service-providers.service'
-import { merchants, serviceProviders, staff, stores, type MerchantRow, type StoreRow } from './tenancy.schema'
+import { merchants, serviceProviders, staff, type MerchantRow, type StoreRow } from './tenancy.schema'
+import type { StoreService } from './stores.service'
 import type { ScanTokens } from './scan-tokens'
 import { channelFailure } from './channel-failure'
 
@@ -17,13 +18,14 @@ const MERCHANT_SECRET_FIELDS = ['authenKeySealed', 'alipayAppAuthTokenSealed', '
 const merchantScope = { sp: merchants.spId, ssp: merchants.sspId, merchant: merchants.id }
 export const merchantSecretContext = (id: string, column: string): string => `merchants.${column}:${id}`
 
-/** 子商户 (T7) and, as far as activation needs, their stores. */
+/** 子商户 (T7). */
 export class MerchantService {
   constructor (
     private readonly deps: TenancyDeps,
     private readonly sps: ServiceProviderService,
     private readonly ssps: SubServiceProviderService,
     private readonly scanTokens: ScanTokens,
+    private readonly stores: StoreService,
   ) {}
 
   async list (caller: Caller, filter: { serviceProviderId?: string, subServiceProviderId?: string }): Promise<List<MerchantDTO>> {
@@ -217,36 +219,13 @@ export class MerchantService {
     return { valid: true }
   }
 
-  async listStores (caller: Caller, merchantId: string): Promise<List<StoreDTO>> {
-    const m = await this.row(caller.scope, merchantId)
-    const rows = await this.deps.db.select().from(stores)
-      .where(and(eq(stores.merchantId, m.id), scopeWhere(caller.scope, { sp: stores.spId, ssp: stores.sspId, merchant: stores.merchantId, store: stores.id })))
-      .orderBy(desc(stores.createdAt))
-    return { object: 'list', data: rows.map(storeDTO), hasMore: false }
-  }
+  /** Stores live in stores.service; these stay for callers that reach them through the merchant. */
+  async listStores (caller: Caller, merchantId: string): Promise<List<StoreDTO>> { return await this.stores.list(caller, merchantId) }
 
-  async createStore (caller: Caller, merchantId: string, input: CreateStoreBody): Promise<StoreDTO> {
-    const m = await this.row(caller.scope, merchantId)
-    const now = this.deps.clock.now()
-    const id = this.deps.newId('sto')
-    const row = await this.deps.db.transaction(async (tx) => {
-      const [inserted] = await tx.insert(stores).values({
-        id, spId: m.spId, sspId: m.sspId, merchantId: m.id, outShopId: newOutId(), name: input.name, branchName: input.branchName || null, address: input.address || null, phone: input.phone ?? null, createdAt: now, updatedAt: now,
-      }).returning()
-      if (inserted === undefined) throw new Error('insert returned nothing')
-      await this.deps.audit.record(tx, { ...auditedBy(caller), action: 'store.created', target: { type: 'store', id }, tenantId: m.spId, after: auditable(inserted) })
-      return inserted
-    })
-    return storeDTO(row)
-  }
+  async createStore (caller: Caller, merchantId: string, input: CreateStoreBody): Promise<StoreDTO> { return await this.stores.create(caller, merchantId, input) }
 
-  async store (scope: Scope, id: string): Promise<StoreRow> {
-    const [row] = await this.deps.db.select().from(stores).where(and(eq(stores.id, id), scopeWhere(scope, { sp: stores.spId, ssp: stores.sspId, merchant: stores.merchantId, store: stores.id })))
-    if (row === undefined || !inScope(scope, { spId: row.spId, sspId: row.sspId, merchantId: row.merchantId, storeId: row.id })) {
-      throw new AppError('not_found', 'store_not_found', undefined, { param: 'id' })
-    }
-    return row
-  }
+  /** A store in the scope and not deleted (404 otherwise). */
+  async store (scope: Scope, id: string): Promise<StoreRow> { return await this.stores.row(scope, id) }
 
   async #write (caller: Caller, before: MerchantRow, patch: Partial<typeof merchants.$inferInsert>, action: string): Promise<MerchantRow> {
     return await this.deps.db.transaction(async (tx) => {

@@ -2,18 +2,18 @@ import Router from '@koa/router'
 import type { DefaultContext, Middleware } from 'koa'
 import { z } from 'zod'
 import {
-  AddStaffBody, AppError, CreateMerchantBody, CreateServiceProviderBody, CreateStoreBody, CreateSubServiceProviderBody,
+  AddStaffBody, AddStoreStaffBody, AppError, CreateMerchantBody, CreateServiceProviderBody, CreateSubServiceProviderBody,
   SwitchWechatChannelBody, UpdateMerchantBody, UpdateServiceProviderBody, UpdateSubServiceProviderBody,
 } from '@yima/shared'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 import type { AppContext, AppState } from '../../http/context'
 import type { Caller } from './caller'
-import { storeDTO } from './dto'
 import type { MaidanService } from './maidan.service'
 import type { MerchantService } from './merchants.service'
 import type { OfficialAccountService } from './official-account.service'
 import type { ServiceProviderService } from './service-providers.service'
 import type { Entity, EntityKind, StaffService } from './staff.service'
+import type { StoreService } from './stores.service'
 import type { SubServiceProviderService } from './sub-service-providers.service'
 import type { Scope } from './scope'
 
@@ -21,6 +21,7 @@ export interface TenancyServices {
   sps: ServiceProviderService
   ssps: SubServiceProviderService
   merchants: MerchantService
+  stores: StoreService
   staff: StaffService
   officialAccounts: OfficialAccountService
   maidan: MaidanService
@@ -28,7 +29,6 @@ export interface TenancyServices {
 }
 
 const ListFilter = z.object({ serviceProviderId: z.string().max(64).optional(), subServiceProviderId: z.string().max(64).optional() })
-const StoreStaffBody = AddStaffBody.extend({ role: z.enum(['store_manager', 'clerk']) })
 
 export const callerOf = (ctx: AppContext): Caller => {
   const caller = ctx.state.caller
@@ -164,13 +164,7 @@ export function tenancyRoutes (s: TenancyServices, guard: Middleware<AppState>, 
   router.post('/v1/merchants/:id/alipay-authorization/check', guard, async (ctx) => {
     ctx.body = await s.merchants.checkAlipayAuthorization(callerOf(ctx), id(ctx))
   })
-  doc('get', '/v1/merchants/:id/stores', '门店', '门店列表')
-  router.get('/v1/merchants/:id/stores', guard, async (ctx) => { ctx.body = await s.merchants.listStores(callerOf(ctx), id(ctx)) })
-  doc('post', '/v1/merchants/:id/stores', '门店', '添加门店', CreateStoreBody)
-  router.post('/v1/merchants/:id/stores', guard, async (ctx) => {
-    ctx.status = 201
-    ctx.body = await s.merchants.createStore(callerOf(ctx), id(ctx), CreateStoreBody.parse(ctx.request.body))
-  })
+  // Stores: stores.routes.ts. Store staff beyond list/add/remove: staff.routes.ts.
 
   // People of each entity: list, add, management QR. The role follows from the entity.
   const kinds: Array<{ kind: EntityKind, base: string, label: string }> = [
@@ -186,13 +180,13 @@ export function tenancyRoutes (s: TenancyServices, guard: Middleware<AppState>, 
       const caller = callerOf(ctx)
       ctx.body = await s.staff.list(caller, await entityOf(s, caller.scope, kind, id(ctx)))
     })
-    doc('post', `${base}/:id/staff`, label, `添加${label}管理员`, kind === 'store' ? StoreStaffBody : AddStaffBody)
+    doc('post', `${base}/:id/staff`, label, `添加${label}管理员`, kind === 'store' ? AddStoreStaffBody : AddStaffBody)
     router.post(`${base}/:id/staff`, guard, async (ctx) => {
       const caller = callerOf(ctx)
       const entity = await entityOf(s, caller.scope, kind, id(ctx))
       ctx.status = 201
       if (kind === 'store') {
-        const body = StoreStaffBody.parse(ctx.request.body)
+        const body = AddStoreStaffBody.parse(ctx.request.body)
         ctx.body = await s.staff.add(caller, entity, body.role, body)
       } else {
         ctx.body = await s.staff.add(caller, entity, adminRole[kind], AddStaffBody.parse(ctx.request.body))
@@ -204,10 +198,6 @@ export function tenancyRoutes (s: TenancyServices, guard: Middleware<AppState>, 
       ctx.body = { url: managementUrl(s.publicUrl, kind, entity.id), expiresAt: null }
     })
   }
-  doc('get', '/v1/stores/:id', '门店', '门店详情')
-  router.get('/v1/stores/:id', guard, async (ctx) => {
-    ctx.body = storeDTO(await s.merchants.store(callerOf(ctx).scope, id(ctx)))
-  })
   doc('get', '/v1/staff/:id/activation-qr', '管理员', '管理员身份激活二维码（未过期则返回同一个）')
   router.get('/v1/staff/:id/activation-qr', guard, async (ctx) => { ctx.body = await s.staff.activationQr(callerOf(ctx), id(ctx)) })
   doc('delete', '/v1/staff/:id', '管理员', '删除管理员（最后一个管理员、最后一个有退款权限的管理员不可删除）')

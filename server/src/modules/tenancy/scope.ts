@@ -2,7 +2,7 @@ import { eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { AppError } from '@yima/shared'
 import type { Executor } from '../../db/client'
 import { accounts } from '../identity/identity.schema'
-import { serviceProviders, staff, subServiceProviders } from './tenancy.schema'
+import { serviceProviders, staff, subServiceProviders, type StaffRow } from './tenancy.schema'
 
 /**
  * What a caller may see (T9: platform ⊃ SP ⊃ sub-SP ⊃ merchant ⊃ store). A row is visible when any
@@ -68,15 +68,24 @@ export async function consoleScope (exec: Executor, accountId: string): Promise<
  * merchant admin the merchant, a manager or clerk the store.
  */
 export async function wechatScope (exec: Executor, appId: string, openid: string): Promise<Scope> {
-  const roles = await exec.select().from(staff)
+  return scopeOfStaff(await activeRoles(exec, appId, openid))
+}
+
+/** The staff rows a WeChat user acts as: activated and not removed. */
+export async function activeRoles (exec: Executor, appId: string, openid: string): Promise<StaffRow[]> {
+  return await exec.select().from(staff)
     .where(sql`${staff.wxAppId} = ${appId} and ${staff.wxOpenid} = ${openid} and ${staff.activatedAt} is not null and ${staff.deletedAt} is null`)
-  const pick = (r: typeof roles, f: (s: typeof roles[number]) => string | null): string[] =>
-    [...new Set(r.map(f).filter((x): x is string => x !== null))]
+}
+
+/** The scope of roles already loaded (the same as wechatScope for the same rows). */
+export function scopeOfStaff (roles: readonly StaffRow[]): Scope {
+  const pick = (role: readonly StaffRow['role'][], f: (s: StaffRow) => string | null): string[] =>
+    [...new Set(roles.filter((r) => role.includes(r.role)).map(f).filter((x): x is string => x !== null))]
   return {
     all: false,
-    spIds: pick(roles.filter((r) => r.role === 'sp_admin'), (r) => r.spId),
-    sspIds: pick(roles.filter((r) => r.role === 'ssp_admin'), (r) => r.sspId),
-    merchantIds: pick(roles.filter((r) => r.role === 'merchant_admin'), (r) => r.merchantId),
-    storeIds: pick(roles.filter((r) => r.role === 'store_manager' || r.role === 'clerk'), (r) => r.storeId),
+    spIds: pick(['sp_admin'], (r) => r.spId),
+    sspIds: pick(['ssp_admin'], (r) => r.sspId),
+    merchantIds: pick(['merchant_admin'], (r) => r.merchantId),
+    storeIds: pick(['store_manager', 'clerk'], (r) => r.storeId),
   }
 }

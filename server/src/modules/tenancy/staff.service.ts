@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
-import { AppError, type AddStaffBody, type QrCodeDTO, type ScanProblem, type StaffDTO, type StaffRole } from '@yima/shared'
+import { AppError, type AddStaffBody, type QrCodeDTO, type ScanProblem, type StaffDTO, type StaffRole, type UpdateStaffBody } from '@yima/shared'
+import type { Tx } from '../../db/client'
 import { auditedBy, type Caller } from './caller'
 import { staffDTO } from './dto'
 import { inScope, scopeWhere, type Ancestry, type Scope } from './scope'
@@ -32,6 +33,17 @@ function ofEntity (e: Entity) {
   }
 }
 
+/** The people who hold the same role for the same entity: whose count the last-admin rules look at. */
+function peersOf (p: StaffRow) {
+  switch (p.role) {
+    case 'sp_admin': return and(eq(staff.spId, p.spId), eq(staff.role, 'sp_admin'))
+    case 'ssp_admin': return and(eq(staff.sspId, p.sspId ?? ''), eq(staff.role, 'ssp_admin'))
+    case 'merchant_admin': return and(eq(staff.merchantId, p.merchantId ?? ''), eq(staff.role, 'merchant_admin'))
+    case 'store_manager':
+    case 'clerk': return and(eq(staff.storeId, p.storeId ?? ''), eq(staff.role, p.role))
+  }
+}
+
 const staffScope = { sp: staff.spId, ssp: staff.sspId, merchant: staff.merchantId, store: staff.storeId }
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 const tokenContext = (codeId: string): string => `activation_codes.token:${codeId}`
@@ -48,7 +60,7 @@ export class StaffService {
   async list (caller: Caller, entity: Entity): Promise<{ data: StaffDTO[] }> {
     const rows = await this.deps.db.select().from(staff)
       .where(and(ofEntity(entity), isNull(staff.deletedAt), scopeWhere(caller.scope, staffScope)))
-      .orderBy(asc(staff.createdAt))
+      .orderBy(asc(staff.createdAt), asc(staff.id))
     return { data: rows.map(staffDTO) }
   }
 
@@ -67,7 +79,8 @@ export class StaffService {
         name: input.name,
         phone: input.phone ?? null,
         email: input.email ?? null,
-        refundPermission: input.refundPermission,
+        // 店长默认有订单退款权限 (seed 000); anyone else only when asked for.
+        refundPermission: input.refundPermission ?? role === 'store_manager',
         createdAt: now,
         updatedAt: now,
       }).returning()
@@ -84,6 +97,48 @@ export class StaffService {
     return row
   }
 
+  async get (caller: Caller, id: string): Promise<StaffDTO> { return staffDTO(await this.row(caller.scope, id)) }
+
+  /** Name and contact (S2); the phone is the SMS fallback for payment messages. '' clears. */
+  async update (caller: Caller, id: string, input: UpdateStaffBody): Promise<StaffDTO> {
+    const before = await this.row(caller.scope, id)
+    const patch: Partial<typeof staff.$inferInsert> = {}
+    if (input.name !== undefined) patch.name = input.name
+    if (input.phone !== undefined) patch.phone = input.phone === '' ? null : input.phone
+    if (input.email !== undefined) patch.email = input.email === '' ? null : input.email
+    if (Object.keys(patch).length === 0) return staffDTO(before)
+    return staffDTO(await this.deps.db.transaction(async (tx) => await this.#write(tx, caller, before, patch, 'staff.updated')))
+  }
+
+  /**
+   * 店员退款权限 (seed 000, P5). Who may decide is the route's business (console accounts in scope;
+   * on the phone the merchant admin or the store's manager, never the clerk). Revoking it from the
+   * last admin of an entity who has it is refused, as deleting them would be: the peers are locked
+   * first, so two concurrent revocations cannot each count on the other.
+   */
+  async setRefundPermission (caller: Caller, id: string, enabled: boolean): Promise<StaffDTO> {
+    const target = await this.row(caller.scope, id)
+    const row = await this.deps.db.transaction(async (tx) => {
+      const peers = await tx.select().from(staff).where(and(peersOf(target), isNull(staff.deletedAt))).orderBy(asc(staff.id)).for('update')
+      const me = peers.find((p) => p.id === id)
+      if (me === undefined) throw new AppError('not_found', 'staff_not_found')
+      if (me.refundPermission === enabled) return me
+      if (!enabled && me.role !== 'clerk' && !peers.some((p) => p.id !== id && p.refundPermission)) throw new AppError('conflict', 'last_refund_admin', '不能取消最后一个有退款权限的管理员的退款权限')
+      return await this.#write(tx, caller, me, { refundPermission: enabled }, enabled ? 'staff.refund_permission_granted' : 'staff.refund_permission_revoked')
+    })
+    return staffDTO(row)
+  }
+
+  /** Compare-and-set on updated_at, audited in the same transaction. */
+  async #write (tx: Tx, caller: Caller, before: StaffRow, patch: Partial<typeof staff.$inferInsert>, action: string): Promise<StaffRow> {
+    const [after] = await tx.update(staff).set({ ...patch, updatedAt: this.deps.clock.now() })
+      .where(and(eq(staff.id, before.id), eq(staff.updatedAt, before.updatedAt), isNull(staff.deletedAt)))
+      .returning()
+    if (after === undefined) throw new AppError('conflict', 'concurrent_update')
+    await this.deps.audit.record(tx, { ...auditedBy(caller), action, target: { type: 'staff', id: before.id }, tenantId: before.spId, before: auditable(before), after: auditable(after) })
+    return after
+  }
+
   /**
    * Removes an admin (T5). Replacing one = add, activate, delete the old; the last admin of an
    * entity and the last one allowed to refund stay. The entity's admins are locked first, so two
@@ -92,14 +147,7 @@ export class StaffService {
   async remove (caller: Caller, id: string): Promise<void> {
     const target = await this.row(caller.scope, id)
     await this.deps.db.transaction(async (tx) => {
-      const sameEntity = target.role === 'sp_admin'
-        ? and(eq(staff.spId, target.spId), eq(staff.role, 'sp_admin'))
-        : target.role === 'ssp_admin'
-          ? and(eq(staff.sspId, target.sspId ?? ''), eq(staff.role, 'ssp_admin'))
-          : target.role === 'merchant_admin'
-            ? and(eq(staff.merchantId, target.merchantId ?? ''), eq(staff.role, 'merchant_admin'))
-            : and(eq(staff.storeId, target.storeId ?? ''), eq(staff.role, target.role))
-      const peers = await tx.select().from(staff).where(and(sameEntity, isNull(staff.deletedAt))).orderBy(asc(staff.id)).for('update')
+      const peers = await tx.select().from(staff).where(and(peersOf(target), isNull(staff.deletedAt))).orderBy(asc(staff.id)).for('update')
       const me = peers.find((p) => p.id === id)
       if (me === undefined) throw new AppError('not_found', 'staff_not_found')
       const others = peers.filter((p) => p.id !== id)

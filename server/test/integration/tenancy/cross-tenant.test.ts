@@ -6,6 +6,8 @@ import { maidanSyncs, staff } from '../../../src/modules/tenancy'
 import { paymentCallbacks } from '../../../src/modules/payments/payment.schema'
 import { insertOrder } from '../../../src/modules/payments/payment.repo'
 import { outboxJobs } from '../../../src/outbox'
+import { staffShifts } from '../../../src/modules/shifts/shifts.schema'
+import { PAYMENT_TEMPLATE_TOPIC } from '../../../src/modules/notify'
 import { WX_SESSION_COOKIE } from '../../../src/modules/tenancy'
 import { useTestDatabase } from '../../helpers/database'
 import { useChannels, startLiveApp } from '../../helpers/channels'
@@ -57,6 +59,9 @@ const PUBLIC: Record<string, string> = {
   'GET /pay/oauth/alipay/callback': 'signed state; sets only the caller\'s own payer cookie',
   'POST /v1/public/pay/orders': 'the printed code and the payer cookie are the keys (pay-flow.test.ts)',
   'GET /v1/public/pay/orders/:id': 'only the payer cookie that created the order; 404 for anyone else (pay-flow.test.ts)',
+  'GET /v1/public/pay/:code/staff': 'the payer cookie\'s own staff row at the code\'s store, 404 for anyone else (shifts/shifts.test.ts)',
+  'POST /v1/public/pay/:code/clock-in': 'clocks in only the payer cookie\'s own staff row at the code\'s store (shifts/shifts.test.ts)',
+  'POST /v1/public/pay/:code/clock-out': 'clocks out only the payer cookie\'s own staff row at the code\'s store (shifts/shifts.test.ts)',
 }
 
 interface Tenant {
@@ -79,6 +84,11 @@ interface Tenant {
   boundBlank: any
   orderId: string
   callbackId: string
+  cashierDevice: any
+  /** A cloud printer and speaker of the store (S6, S7), and unused devices a write could try to add. */
+  printer: any
+  speaker: any
+  spare: { feie: { sn: string, key: string }, brhk: { sn: string } }
 }
 
 async function tenant (): Promise<Tenant> {
@@ -107,7 +117,15 @@ async function tenant (): Promise<Tenant> {
   const boundBlank = (await owner.post(`/v1/qr-codes/${toBind.id}/bind`, { storeId: store.id }).expect(200)).body
   // A paid order whose trade-complete callback failed: resendable, so a scope slip would show.
   const { orderId, callbackId } = await failedCallback(m.merchant, store)
-  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank, orderId, callbackId }
+  await database.get().db.insert(staffShifts).values({ id: `shf_${clerk.id.slice(4)}`, staffId: clerk.id, storeId: store.id, merchantId: m.merchant.id, clockInAt: new Date(), createdAt: new Date() })
+  await notified(orderId, m.merchant, store, clerk.id)
+  const cashierDevice = (await owner.post(`/v1/stores/${store.id}/cashier-devices`, { type: 'smart_pos', sn: `XT-${store.id.slice(-12)}` }).expect(201)).body
+  const device = async (vendor: 'feie' | 'brhk'): Promise<{ sn: string, key: string }> => (await c.sim('devices', 'POST', '/__sim/devices', { vendor })).body
+  const feie = await device('feie')
+  const printer = (await owner.post(`/v1/stores/${store.id}/printers`, { brand: 'feie', sn: feie.sn, key: feie.key }).expect(201)).body
+  const speaker = (await owner.post(`/v1/stores/${store.id}/speakers`, { brand: 'brhk', sn: (await device('brhk')).sn }).expect(201)).body
+  const spare = { feie: await device('feie'), brhk: await device('brhk') }
+  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
 }
 
 async function failedCallback (merchant: any, store: any): Promise<{ orderId: string, callbackId: string }> {
@@ -141,6 +159,14 @@ async function failedCallback (merchant: any, store: any): Promise<{ orderId: st
   return { orderId, callbackId: cb.id }
 }
 
+/** The order's clerk message in the delivery ledger (N2), so a leaking ledger route would show it. */
+async function notified (orderId: string, merchant: any, store: any, clerkId: string): Promise<void> {
+  await database.get().db.transaction(async (tx) => {
+    const about = { subject: 'payment', subjectId: orderId, channel: 'template', recipientKind: 'staff', recipientId: clerkId, target: 'oAbC****wXyZ' } as const
+    await live.services.ledger.enqueue(tx, { spId: merchant.serviceProviderId, sspId: merchant.subServiceProviderId ?? null, merchantId: merchant.id, storeId: store.id, ...about }, PAYMENT_TEMPLATE_TOPIC)
+  })
+}
+
 /** B's id for each path parameter, by the collection it follows. */
 function foreignPaths (path: string, b: Tenant): string[] {
   const by: Array<[RegExp, string[]]> = [
@@ -157,6 +183,13 @@ function foreignPaths (path: string, b: Tenant): string[] {
     [/^\/v1\/orders\/:id/, [b.orderId]],
     [/^\/v1\/mobile\/orders\/:id/, [b.orderId]],
     [/^\/v1\/payment-callbacks\/:id/, [b.callbackId]],
+    [/^\/v1\/cashier-devices\/:id/, [b.cashierDevice.id]],
+    [/^\/v1\/mobile\/merchants\/:id/, [b.merchant.id, b.agentMerchant.id]],
+    [/^\/v1\/mobile\/stores\/:id/, [b.store.id]],
+    [/^\/v1\/mobile\/staff\/:id/, [b.merchantAdminId, b.clerk.id]],
+    [/^\/v1\/mobile\/cashier-devices\/:id/, [b.cashierDevice.id]],
+    [/^\/v1\/(mobile\/)?printers\/:id/, [b.printer.id]],
+    [/^\/v1\/(mobile\/)?speakers\/:id/, [b.speaker.id]],
   ]
   if (path === '/v1/mobile/entities/:kind/:id') {
     return [`/v1/mobile/entities/sp/${b.sp.id}`, `/v1/mobile/entities/ssp/${b.ssp.id}`, `/v1/mobile/entities/merchant/${b.merchant.id}`, `/v1/mobile/entities/store/${b.store.id}`]
@@ -192,6 +225,28 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'POST /v1/mobile/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
     'POST /v1/orders/:id/refunds': { amountFen: 1 },
     'POST /v1/mobile/orders/:id/refunds': { amountFen: 1 },
+    // Payment-message switches (N1) at B's store: the caller works there or gets 404.
+    'PATCH /v1/mobile/staff/me/notifications': { storeId: b.store.id, receiveMessages: false },
+    // Stores, staff and cashier devices (S1, S2, S5): valid bodies, so only the scope can refuse.
+    'PATCH /v1/stores/:id': { name: '改名', status: 'closed', goodsTag: 'MUTEX_STORE' },
+    'PATCH /v1/mobile/stores/:id': { name: '改名', status: 'closed' },
+    'POST /v1/mobile/merchants/:id/stores': { name: '混进来的店' },
+    'POST /v1/mobile/stores/:id/staff': { name: '混进来', role: 'clerk', refundPermission: true },
+    'PATCH /v1/staff/:id': { name: '改名', phone: '13900000001' },
+    'PATCH /v1/mobile/staff/:id': { name: '改名' },
+    'POST /v1/staff/:id/refund-permission': { refundPermission: false },
+    'POST /v1/mobile/staff/:id/refund-permission': { refundPermission: true },
+    'POST /v1/stores/:id/cashier-devices': { type: 'smart_pos', sn: 'XTENANT-SN-0001' },
+    'POST /v1/mobile/stores/:id/cashier-devices': { type: 'cloud_cashier', sn: 'XTENANT-SN-0002' },
+    // Cloud printers and speakers (S6, S7): real devices with their keys, so only the scope can refuse.
+    'POST /v1/stores/:id/printers': { brand: 'feie', ...b.spare.feie },
+    'POST /v1/mobile/stores/:id/printers': { brand: 'feie', ...b.spare.feie },
+    'POST /v1/stores/:id/speakers': { brand: 'brhk', sn: b.spare.brhk.sn },
+    'POST /v1/mobile/stores/:id/speakers': { brand: 'brhk', sn: b.spare.brhk.sn },
+    'PATCH /v1/printers/:id': { copies: 2, enabled: false, qrCodeId: null },
+    'PATCH /v1/mobile/printers/:id': { copies: 2, enabled: false, qrCodeId: null },
+    'PATCH /v1/speakers/:id': { volume: 10, enabled: false },
+    'PATCH /v1/mobile/speakers/:id': { volume: 10, enabled: false },
   }
   if (bodies[key] !== undefined) return bodies[key]
   if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
@@ -200,7 +255,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
 
 /** Every row of every tenant table, hashed: what "nothing changed" means. */
 async function fingerprint (): Promise<string> {
-  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds']
+  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds', 'cashier_devices', 'deliveries', 'staff_shifts', 'cloud_printers', 'cloud_speakers']
   const parts: string[] = []
   for (const t of tables) {
     const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
@@ -230,7 +285,8 @@ describe('no request crosses tenants (T9)', () => {
       { name: 'anonymous', auth: (t) => t },
     ]
     const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,
-      b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code, b.callbackId, b.orderId]
+      b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code, b.callbackId, b.orderId, b.cashierDevice.id, b.cashierDevice.sn, b.store.outShopId,
+      b.printer.id, b.printer.sn, b.speaker.id, b.speaker.sn]
     let checked = 0
     const crossings: string[] = []
     for (const route of routes) {
@@ -239,9 +295,11 @@ describe('no request crosses tenants (T9)', () => {
         ? [`?serviceProviderId=${b.sp.id}`, `?subServiceProviderId=${b.ssp.id}`, '']
         : route.path === '/v1/qr-codes'
           ? [`?storeId=${b.store.id}`, `?merchantId=${b.merchant.id}`, `?batchId=${b.batchId}`, '?kind=blank', '']
-          : ['']
+          : route.path === '/v1/mobile/staff/me/notifications' ? [`?storeId=${b.store.id}`, ''] : ['']
+      // Handover routes get a valid range too, so only the scope can refuse them.
+      const asked = route.path.endsWith('/handover') ? [`?from=${new Date(Date.now() - 86400_000).toISOString()}&to=${new Date(Date.now() + 86400_000).toISOString()}`, ...queries] : queries
       for (const path of foreignPaths(route.path, b)) {
-        for (const query of queries) {
+        for (const query of asked) {
           for (const caller of callers) {
             const before = await fingerprint()
             const req = caller.auth(request(server)[route.method.toLowerCase() as 'get'](`${path}${query}`))
@@ -265,5 +323,13 @@ describe('no request crosses tenants (T9)', () => {
     await a.agent.get(`/v1/merchants/${a.agentMerchant.id}`).expect(200)
     expect((await a.owner.get(`/v1/orders/${a.orderId}/callbacks`).expect(200)).body.data.map((c: { id: string }) => c.id)).toEqual([a.callbackId])
     await request(server).get(`/v1/mobile/entities/merchant/${a.merchant.id}`).set('cookie', a.mobileCookie).expect(200)
+    expect((await a.owner.get(`/v1/orders/${a.orderId}/deliveries`).expect(200)).body.data.map((d: { subjectId: string }) => d.subjectId)).toEqual([a.orderId])
+    expect((await request(server).get(`/v1/mobile/orders/${a.orderId}/deliveries`).set('cookie', a.mobileCookie).expect(200)).body.data).toHaveLength(1)
+    await request(server).get(`/v1/mobile/stores/${a.store.id}/cashier-devices`).set('cookie', a.mobileCookie).expect(200)
+    expect((await a.owner.get(`/v1/stores/${a.store.id}/printers`).expect(200)).body.data.map((p: { id: string }) => p.id)).toEqual([a.printer.id])
+    expect((await request(server).get(`/v1/mobile/speakers/${a.speaker.id}`).set('cookie', a.mobileCookie).expect(200)).body.sn).toBe(a.speaker.sn)
+    await request(server).get(`/v1/mobile/staff/${a.clerk.id}`).set('cookie', a.mobileCookie).expect(200)
+    const day = `from=${new Date(Date.now() - 86400_000).toISOString()}&to=${new Date(Date.now() + 86400_000).toISOString()}`
+    expect((await a.owner.get(`/v1/stores/${a.store.id}/handover?${day}`).expect(200)).body.data.map((w: { staffId: string }) => w.staffId)).toEqual([a.clerk.id])
   }, 240_000)
 })

@@ -1,0 +1,8 @@
+export { DeliveryLedger, type NewDelivery } from './ledger'
+export { deliveries, DELIVERY_CHANNELS, DELIVERY_STATUSES, type DeliveryChannel, type DeliveryRow, type DeliveryStatus } from './notify.schema'
+export { deliveriesOfOrder, deliveryDto } from './deliveries.query'
+export { PaymentMessages, PAYMENT_TEMPLATE_TOPIC, MESSAGE_BACKOFF_MS, MESSAGE_MAX_ATTEMPTS } from './messages.service'
+export { TemplateSender } from './messages.sender'
+export { NotificationSettings } from './messages.settings'
+export { SmsDeliveries, SMS_TOPIC } from './sms.service'
+export { notifyRoutes } from './routes'

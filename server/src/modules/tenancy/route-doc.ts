@@ -1,0 +1,26 @@
+import type { z } from 'zod'
+import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
+
+export type DocMethod = 'get' | 'post' | 'patch' | 'delete'
+export interface DocOptions {
+  body?: z.ZodType
+  /** Staff phones: signed in by the `yima_wx` cookie a management QR sets, not a bearer token. */
+  mobile?: boolean
+  /** Status → description; 200 OK when absent. */
+  responses?: Record<number, string>
+}
+
+/** Registers console and mobile routes in the OpenAPI document under one tag. */
+export function documenter (openapi: OpenAPIRegistry, tag: string) {
+  return (method: DocMethod, path: string, summary: string, o: DocOptions = {}): void => {
+    openapi.registerPath({
+      method,
+      path: path.replace(/:(\w+)/g, '{$1}'),
+      tags: [tag],
+      summary: o.mobile === true ? `${summary}（手机端：管理二维码的微信会话）` : summary,
+      ...(o.mobile === true ? {} : { security: [{ bearer: [] }] }),
+      ...(o.body === undefined ? {} : { request: { body: { content: { 'application/json': { schema: o.body } } } } }),
+      responses: { ...errorResponses, ...Object.fromEntries(Object.entries(o.responses ?? { 200: 'OK' }).map(([k, v]) => [k, { description: v }])) },
+    })
+  }
+}
