@@ -84,7 +84,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     paymentCallbackRoutes(services.callbacks, guard, openapi),
     deviceRoutes({ db, tokens: services.tokens, printers: services.printers, speakers: services.speakers }, guard, openapi),
     notifyRoutes({ db, tokens: services.tokens, settings: services.notificationSettings }, guard, openapi),
-    shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl }, guard, openapi),
+    shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl, printers: services.printers }, guard, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

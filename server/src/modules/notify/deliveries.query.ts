@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { DeliveryDto, DeliveryRecipientKind } from '@yima/shared'
 import type { Executor } from '../../db/client'
 import { cloudPrinters, cloudSpeakers } from '../devices/devices.schema'
+import { refunds } from '../payments/payment.schema'
 import { staff } from '../tenancy/tenancy.schema'
 import { deliveries, type DeliveryRow } from './notify.schema'
 
@@ -21,9 +22,9 @@ export const deliveryDto = (r: DeliveryRow, name: string | null): DeliveryDto =>
 })
 
 /**
- * Who was told of an order, and how (N2): every delivery about it, oldest first (a template message
- * before the SMS that replaced it), with the recipient's name where it still exists. The caller
- * checked the order is theirs.
+ * Who was told of an order, and how (N2): every delivery about it and its refunds (refund
+ * receipts are about the refund), oldest first (a template message before the SMS that replaced
+ * it), with the recipient's name where it still exists. The caller checked the order is theirs.
  */
 export async function deliveriesOfOrder (exec: Executor, orderId: string): Promise<DeliveryDto[]> {
   const rows = await exec.select({
@@ -33,7 +34,10 @@ export async function deliveriesOfOrder (exec: Executor, orderId: string): Promi
     .leftJoin(staff, and(eq(deliveries.recipientKind, 'staff'), eq(staff.id, deliveries.recipientId)))
     .leftJoin(cloudPrinters, and(eq(deliveries.recipientKind, 'printer'), eq(cloudPrinters.id, deliveries.recipientId)))
     .leftJoin(cloudSpeakers, and(eq(deliveries.recipientKind, 'speaker'), eq(cloudSpeakers.id, deliveries.recipientId)))
-    .where(eq(deliveries.subjectId, orderId))
+    .where(or(
+      eq(deliveries.subjectId, orderId),
+      inArray(deliveries.subjectId, exec.select({ id: refunds.id }).from(refunds).where(eq(refunds.orderId, orderId))),
+    ))
     .orderBy(asc(deliveries.createdAt), asc(deliveries.id))
   return rows.map((r) => deliveryDto(r.d, r.name))
 }

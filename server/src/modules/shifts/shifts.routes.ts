@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import type { DefaultContext, Middleware } from 'koa'
 import { z } from 'zod'
-import { AppError, HandoverQuery, zListQuery, type HandoverSummaryDto, type IdGenerator, type List, type OrderDto } from '@yima/shared'
+import { AppError, HandoverQuery, zListQuery, type CloudPrintDto, type HandoverSummaryDto, type IdGenerator, type List, type OrderDto } from '@yima/shared'
 import type { Clock } from '../../clock'
 import type { Db } from '../../db/client'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
@@ -16,11 +16,21 @@ import { callerOf } from '../tenancy/routes'
 import type { ScanTokens } from '../tenancy/scan-tokens'
 import { scopeOfStaff } from '../tenancy/scope'
 import type { StaffRow, StoreRow } from '../tenancy/tenancy.schema'
+import type { PrinterService } from '../devices/printers.service'
+import { summaryText } from './handover'
 import { handoverSummaryDto, onDutyDto } from './dto'
 import { shiftStaffOf, storeInScope, storeOrder, storeOrdersPage } from './shifts.repo'
 import { ShiftsService } from './shifts.service'
 
-export interface ShiftRouteDeps { db: Db, clock: Clock, newId: IdGenerator, tokens: ScanTokens, publicUrl: string }
+export interface ShiftRouteDeps {
+  db: Db
+  clock: Clock
+  newId: IdGenerator
+  tokens: ScanTokens
+  publicUrl: string
+  /** Prints a handover summary on the store's own printers (H2: 交接班汇总可打印). */
+  printers: Pick<PrinterService, 'printText'>
+}
 
 /** Where a WeChat user stands at a store: sees everything (admins above it, its manager), or is one of its clerks. */
 interface Standing { seesAll: boolean, clerk?: StaffRow, worker?: StaffRow }
@@ -36,6 +46,8 @@ function standingAt (roles: readonly StaffRow[], store: StoreRow): Standing {
     ...(worker === undefined ? {} : { worker }),
   }
 }
+
+const PrintHandoverBody = z.object({ shiftId: z.string().min(1).max(64) }).strict()
 
 const HandoverQueryDoc = z.object({
   from: z.string().meta({ description: '开始时间（含），ISO 8601 带时区，如 2026-01-05T00:00:00+08:00' }),
@@ -131,6 +143,32 @@ export function shiftRoutes (d: ShiftRouteDeps, guard: Middleware<AppState>, ope
     const page = await storeOrdersPage(d.db, store.id, q.limit, after)
     ctx.set('Cache-Control', 'no-store')
     ctx.body = { object: 'list', data: page.rows.map(orderDto), hasMore: page.hasMore } satisfies List<OrderDto>
+  })
+
+  /** One shift's summary on the store's printers: 202 with the queued prints, 409 without a printer. */
+  const printHandover = async (ctx: AppContext, store: StoreRow, allowed: (shiftStaffId: string) => boolean): Promise<void> => {
+    const { shiftId } = PrintHandoverBody.parse(ctx.request.body ?? {})
+    const summary = await shifts.summaryOfShift(shiftId)
+    if (summary?.shift == null || summary.shift.storeId !== store.id || !allowed(summary.shift.staffId)) {
+      throw new AppError('not_found', 'resource_not_found', '班次不存在', { param: 'shiftId' })
+    }
+    const lines = summaryText(summary, { storeName: store.name, now: d.clock.now() })
+    const rows = await d.printers.printText(d.db, store.id, 'handover', shiftId, lines, { title: '交接班汇总' })
+    if (rows.length === 0) throw new AppError('conflict', 'no_store_printer')
+    ctx.status = 202
+    ctx.body = { object: 'list', data: rows.map((r) => ({ deliveryId: r.id, printerId: r.recipientId, target: r.target, status: r.status })), hasMore: false } satisfies List<CloudPrintDto>
+  }
+
+  doc('post', '/v1/mobile/stores/:id/handover/print', '在门店云打印机上打印一个班次的交接班汇总（店员只能打印自己的班次）', { auth: 'mobile', responses: { 202: '已排队打印' } })
+  router.post('/v1/mobile/stores/:id/handover/print', mobile, async (ctx) => {
+    const { store, standing } = await mobileStore(ctx)
+    await printHandover(ctx, store, (staffId) => standing.seesAll || standing.clerk?.id === staffId)
+  })
+
+  doc('post', '/v1/stores/:id/handover/print', '在门店云打印机上打印一个班次的交接班汇总', { auth: 'console', responses: { 202: '已排队打印' } })
+  router.post('/v1/stores/:id/handover/print', guard, async (ctx) => {
+    const store = await storeInScope(d.db, callerOf(ctx).scope, param(ctx, 'id'))
+    await printHandover(ctx, store, () => true)
   })
 
   doc('get', '/v1/stores/:id/handover', '交接班汇总：按门店和时间范围列出每个班次的门店码收款与退款（一次最多 31 天）', { auth: 'console', query: HandoverQueryDoc })

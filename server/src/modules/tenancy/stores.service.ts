@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm'
 import { AppError, type CreateStoreBody, type List, type StoreDTO, type UpdateStoreBody } from '@yima/shared'
 import { isSubMerchantOf } from '../../channels/wechat-pay/partner'
 import type { Tx } from '../../db/client'
-import { cashierDevices } from '../devices/devices.schema'
+import { cashierDevices, cloudPrinters, cloudSpeakers } from '../devices/devices.schema'
 import { orders, refunds } from '../payments/payment.schema'
 import { auditedBy, type Caller } from './caller'
 import { channelFailure } from './channel-failure'
@@ -140,13 +140,22 @@ export class StoreService {
       await tx.update(activationCodes).set({ expiresAt: now }).where(and(inArray(activationCodes.staffId, people), isNull(activationCodes.usedAt)))
       const removed = await tx.update(staff).set({ deletedAt: now, updatedAt: now }).where(and(eq(staff.storeId, before.id), isNull(staff.deletedAt))).returning({ id: staff.id })
       const unbound = await tx.update(cashierDevices).set({ unboundAt: now, updatedAt: now }).where(and(eq(cashierDevices.storeId, before.id), isNull(cashierDevices.unboundAt))).returning({ id: cashierDevices.id })
+      // Its printers and speakers go with it (the vendor bindings are released when an SN is added again).
+      const printersGone = await tx.update(cloudPrinters).set({ deletedAt: now, updatedAt: now }).where(and(eq(cloudPrinters.storeId, before.id), isNull(cloudPrinters.deletedAt))).returning({ id: cloudPrinters.id })
+      const speakersGone = await tx.update(cloudSpeakers).set({ deletedAt: now, updatedAt: now }).where(and(eq(cloudSpeakers.storeId, before.id), isNull(cloudSpeakers.deletedAt))).returning({ id: cloudSpeakers.id })
       await this.deps.audit.record(tx, {
         ...auditedBy(caller),
         action: 'store.deleted',
         target: { type: 'store', id: before.id },
         tenantId: before.spId,
         before: auditable(before),
-        after: { ...auditable(after), removedStaff: removed.map((r) => r.id), unboundCashierDevices: unbound.map((r) => r.id) },
+        after: {
+          ...auditable(after),
+          removedStaff: removed.map((r) => r.id),
+          unboundCashierDevices: unbound.map((r) => r.id),
+          removedPrinters: printersGone.map((r) => r.id),
+          removedSpeakers: speakersGone.map((r) => r.id),
+        },
       })
     })
   }

@@ -342,6 +342,9 @@ describe('receipts and announcements', () => {
     expect(printed).toHaveLength(2)
     for (const part of ['退款小票', '退款金额：5.00元', '原订单金额：12.50元', '退款原因：少上一道菜', '退款状态：退款成功', `原订单号：${order.outTradeNo}`, '操作人：管理后台']) expect(printed[1]?.content).toContain(part)
     expect(await ledgerOf(refund.id)).toMatchObject([{ subject: 'refund', channel: 'print', status: 'sent' }])
+    // The order's "who was told" lists the refund receipt with the payment's deliveries.
+    const told = (await s.owner.get(`/v1/orders/${order.id}/deliveries`).expect(200)).body.data
+    expect(told.map((d: any) => [d.subject, d.channel])).toEqual(expect.arrayContaining([['payment', 'print'], ['refund', 'print']]))
     // Refunds are not announced.
     expect((await device(sp.sn)).spoken).toHaveLength(1)
   })

@@ -10,6 +10,8 @@ import { useTestDatabase } from '../../helpers/database'
 import { useChannels, startLiveApp } from '../../helpers/channels'
 import { shop, staffPhone, type Shop } from '../../helpers/payments'
 import { scan, simUser } from '../../helpers/scan'
+import { runDueJobs } from '../../helpers/outbox'
+import { PRINT_TOPIC } from '../../../src/modules/devices/printers.service'
 
 /*
  * H1–H3 through HTTP: clocking in and out from the staff pages and from the store code's pay page,
@@ -53,7 +55,7 @@ const payerCookie = (platform: 'wechat' | 'alipay', appId: string, payerId: stri
 
 const phone = (cookie: string) => ({
   get: (path: string) => request(server()).get(path).set('cookie', cookie),
-  post: (path: string) => request(server()).post(path).set('cookie', cookie).send({}),
+  post: (path: string, body: object = {}) => request(server()).post(path).set('cookie', cookie).send(body),
 })
 
 async function storeCode (s: Shop, storeId = s.store.id): Promise<string> {
@@ -442,5 +444,42 @@ describe('handover summaries (H2, seed 000)', () => {
       ['B', 'closed', at(12, '23:30').toISOString(), 50],
       ['-', 'unassigned', null, 0],
     ])
+  })
+})
+
+describe('printing a handover summary (H2: 可打印)', () => {
+  it('prints one shift on the store\'s printer; a clerk only their own shift, another store nothing', async () => {
+    const s = await shop(live, db(), c())
+    const a = await person(s, '张三')
+    const b = await person(s, '李四')
+    const m = await person(s, '店长', 'store_manager')
+    const base = `/v1/mobile/stores/${s.store.id}`
+    live.clock.set(at(20, '09:00'))
+    await phone(await a.cookie()).post(`${base}/clock-in`).expect(201)
+    await order(s, at(20, '10:00'), 1234)
+    live.clock.set(at(20, '12:00'))
+    const shiftId = (await phone(await a.cookie()).post(`${base}/clock-out`).expect(200)).body.shift.id as string
+
+    // No printer yet: the store is told so.
+    expect((await phone(await m.cookie()).post(`${base}/handover/print`, { shiftId }).expect(409)).body.error.code).toBe('no_store_printer')
+    const printer = (await c().sim<{ sn: string, key: string }>('devices', 'POST', '/__sim/devices', { vendor: 'feie' })).body
+    await s.owner.post(`/v1/stores/${s.store.id}/printers`, { brand: 'feie', sn: printer.sn, key: printer.key }).expect(201)
+
+    // Another clerk may not print A's shift; A and the manager may.
+    await phone(await b.cookie()).post(`${base}/handover/print`, { shiftId }).expect(404)
+    const queued = await phone(await a.cookie()).post(`${base}/handover/print`, { shiftId }).expect(202)
+    expect(queued.body.data).toEqual([expect.objectContaining({ printerId: expect.any(String), status: 'pending' })])
+    await runDueJobs({ database: db(), clock: live.clock, handlers: live.services.jobHandlers, topics: [PRINT_TOPIC] })
+    const printed = (await c().sim<{ printed: Array<{ content: string }> }>('devices', 'GET', `/__sim/devices/${printer.sn}`)).body.printed
+    expect(printed).toHaveLength(1)
+    expect(printed[0]?.content).toEqual(expect.stringContaining('交接班汇总'))
+    expect(printed[0]?.content).toEqual(expect.stringContaining('张三'))
+    expect(printed[0]?.content).toEqual(expect.stringContaining('12.34'))
+
+    // The console prints it too; another tenant's console cannot reach the store.
+    await s.owner.post(`/v1/stores/${s.store.id}/handover/print`, { shiftId }).expect(202)
+    const other = await shop(live, db(), c())
+    await other.owner.post(`/v1/stores/${s.store.id}/handover/print`, { shiftId }).expect(404)
+    await phone(await m.cookie()).post(`${base}/handover/print`, { shiftId: 'shf_unknown' }).expect(404)
   })
 })

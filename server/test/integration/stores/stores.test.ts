@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm'
 import request from 'supertest'
 import { fen } from '@yima/shared'
 import { auditLog } from '../../../src/modules/audit'
-import { cashierDevices } from '../../../src/modules/devices/devices.schema'
+import { cashierDevices, cloudPrinters } from '../../../src/modules/devices/devices.schema'
 import { orders, refunds } from '../../../src/modules/payments/payment.schema'
 import { merchants, staff, stores } from '../../../src/modules/tenancy'
 import { useTestDatabase } from '../../helpers/database'
@@ -165,6 +165,8 @@ describe('deleting a store (seed 004: 近一个月内产生过交易的门店不
     const qr = (await w.owner.post(`/v1/stores/${w.store.id}/qr-codes`, { kind: 'store' }).expect(201)).body
     const device = (await w.owner.post(`/v1/stores/${w.store.id}/cashier-devices`, { type: 'smart_pos', sn: 'LANDI_QM600_LA19000001' }).expect(201)).body
     const activation = (await w.owner.get(`/v1/staff/${w.clerk.id}/activation-qr`).expect(200)).body
+    const feie = (await c().sim<{ sn: string, key: string }>('devices', 'POST', '/__sim/devices', { vendor: 'feie' })).body
+    const printer = (await w.owner.post(`/v1/stores/${w.store.id}/printers`, { brand: 'feie', sn: feie.sn, key: feie.key }).expect(201)).body
 
     await w.owner.del(`/v1/stores/${w.store.id}`).expect(204)
     await w.owner.get(`/v1/stores/${w.store.id}`).expect(404)
@@ -182,6 +184,8 @@ describe('deleting a store (seed 004: 近一个月内产生过交易的门店不
     expect((await request(server()).get(activation.url.replace(live.url, '')).expect(302)).headers.location).toContain('problem=code_')
     const [unbound] = await db().db.select().from(cashierDevices).where(eq(cashierDevices.id, device.id))
     expect(unbound?.unboundAt).toEqual(expect.any(Date))
+    const [gone] = await db().db.select().from(cloudPrinters).where(eq(cloudPrinters.id, printer.id))
+    expect(gone?.deletedAt).toEqual(expect.any(Date))
     const other = (await w.owner.post(`/v1/merchants/${w.merchant.id}/stores`, { name: '新店' }).expect(201)).body
     await w.owner.post(`/v1/stores/${other.id}/cashier-devices`, { type: 'smart_pos', sn: 'LANDI_QM600_LA19000001' }).expect(201)
     // The transaction stays: there is no route that deletes one.
