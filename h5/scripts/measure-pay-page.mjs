@@ -57,6 +57,12 @@ function args (argv) {
 function serveDist (root) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x')
+    if (url.pathname.startsWith('/v1/public/pay/') && url.pathname.endsWith('/staff')) {
+      // A customer, as the real server answers: not staff of this store.
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: { type: 'not_found', code: 'staff_not_found', message: '您不是该门店已激活的店长或店员' } }))
+      return
+    }
     if (url.pathname.startsWith('/v1/public/pay/')) {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       res.end(JSON.stringify({ ...DEMO_PAGE, code: decodeURIComponent(url.pathname.split('/').pop()) }))

@@ -87,6 +87,7 @@ export const ERROR_MESSAGES = {
   amount_out_of_range: '金额超出允许范围',
   channel_unavailable: '支付通道暂时不可用，请稍后再试',
   alipay_not_enabled: '该商户暂未开通支付宝收款，请用微信扫码付款',
+  payment_type_not_accepted: '该门店暂不支持此付款方式',
   payment_callback_not_found: '回调记录不存在',
   payment_callback_pending: '该回调正在发送中，请稍后再试',
   auth_code_invalid: '付款码无效：请让顾客刷新微信或支付宝付款码后重新扫描',

@@ -2,7 +2,8 @@
 // the real server wired to the sandbox: the tenant is made through the API, then phones with the
 // WeChat and the Alipay user agent scan the printed URL `/q/<code>`, go through the sandbox's OAuth
 // (the `sim_user` cookie picks the customer), type the amount on the pay page's keypad and pay in
-// the sandbox cashier that the bridge shim (PAY_BRIDGE_BASE_URL) opens.
+// the sandbox cashier that the bridge shim (PAY_BRIDGE_BASE_URL) opens. A clerk of the store clocks
+// in and out from the same page (H1, seed 003).
 const assert = require('assert/strict')
 const http = require('http')
 const path = require('path')
@@ -11,6 +12,7 @@ const path = require('path')
 const PAY_ACCOUNT = { login: 'payops', password: 'S3cure-pay!' }
 const BINDING_USER = 'wangwu' // sandbox WeChat user bound to PAY_ACCOUNT (T1)
 const WECHAT_CUSTOMER = 'lisi' // sandbox WeChat user who pays
+const WECHAT_CLERK = { user: 'zhangsan', name: '张三' } // sandbox WeChat user activated as the store's clerk
 const ALIPAY_CUSTOMER = 'e2e-alipay-buyer' // any name is an Alipay sandbox buyer
 const WECHAT_SUB_MCH_ID = '1900000102'
 const ALIPAY_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
@@ -198,7 +200,7 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
       const blanks = await api('GET', `/v1/qr-codes?batchId=${encodeURIComponent(batch.id)}`)
       assert.equal(blanks.data.length, 1)
       assert.equal(blanks.data[0].kind, 'blank')
-      Object.assign(state, { spId: sp.id, merchantId: merchant.id, storeCode: storeCode.url, fixedCode: fixedCode.url, blankCode: blanks.data[0].url })
+      Object.assign(state, { spId: sp.id, merchantId: merchant.id, storeId: store.id, storeCode: storeCode.url, fixedCode: fixedCode.url, blankCode: blanks.data[0].url })
       assert.equal(new URL(state.storeCode).origin, base, 'the printed URL is on PUBLIC_URL')
     })
 
@@ -213,12 +215,22 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
       state.wechat = { ctx, page }
     })
 
+    await step(`pay (WeChat): ${WECHAT_CUSTOMER} is no clerk of the store: /staff answers 404, no staff bar`, ['wechat'], async () => {
+      const { page } = state.wechat
+      const staff = page.waitForResponse((r) => /\/v1\/public\/pay\/[^/]+\/staff$/.test(new URL(r.url()).pathname), { timeout: 15_000 })
+      await page.reload()
+      assert.equal((await staff).status(), 404)
+      await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+      assert.equal(await page.$('.pay-staff'), null)
+    })
+
     await step('pay (WeChat): first load of the pay page with an empty cache', ['wechat'], async () => {
       const { measurePage } = await import('../../scripts/measure-pay-page.mjs')
       const m = await measurePage(browser, state.wechat.page.url(), '.pay .keypad', { userAgent: wechatUa, storageState: await state.wechat.ctx.storageState() })
       console.log(`      pay page first load: ${m.total.raw} bytes raw, ${m.total.gzip} bytes gzip -9, ${m.total.requests} requests`)
       assert.ok(m.total.raw < PAY_FIRST_LOAD_BUDGET, `${m.total.raw} bytes ≥ budget ${PAY_FIRST_LOAD_BUDGET}`)
-      assert.equal(m.files.filter((f) => f.kind === 'api').length, 1, 'one API call: GET /v1/public/pay/:code')
+      // The page, then (not before: the keypad does not wait) whether this WeChat payer is the store's staff.
+      assert.deepEqual(m.files.filter((f) => f.kind === 'api').map((f) => f.path.replace(/^\/v1\/public\/pay\/[^/]+/, ':code')), [':code', ':code/staff'])
     })
 
     await step('pay (WeChat): 12.34 on the keypad → 付款 → cancel in the cashier → 已取消支付, still on the page', ['wechat'], async () => {
@@ -291,6 +303,8 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
 
     await step(`pay (Alipay): ${ALIPAY_CUSTOMER} scans /q/<store code> → auth_base → keypad 0.5 → 付款 → 确认付款 → 支付成功 ¥0.50`, ['storeCode'], async () => {
       const { page } = await phone(ALIPAY_UA, ALIPAY_CUSTOMER)
+      const staffCalls = []
+      page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/staff')) staffCalls.push(r.url()) })
       await page.goto(state.storeCode)
       await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
       await press(page, '.5')
@@ -298,10 +312,65 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
       await page.click(v('.pay__submit'))
       await page.click('#alipay-sim-cashier button:has-text("确认付款")', { timeout: 15_000 })
       const id = await paid(page, '¥0.50')
+      assert.deepEqual(staffCalls, [], 'an Alipay payer is never asked whether they are staff')
       await shot(page, 'pay-alipay-paid.png')
       const order = await orderWhen(id, (o) => o.status === 'succeeded')
       assert.equal(order.amountFen, 50)
       assert.equal(order.payPlatform, 'alipay')
+    })
+
+    await step(`pay (H1): clerk ${WECHAT_CLERK.name} added to the store (API) and activated by WeChat user ${WECHAT_CLERK.user} (a phone scan)`, ['storeId'], async () => {
+      const clerk = await api('POST', `/v1/stores/${state.storeId}/staff`, { name: WECHAT_CLERK.name, role: 'clerk' })
+      const { url } = await api('GET', `/v1/staff/${clerk.id}/activation-qr`)
+      const { ctx, page } = await phone(wechatUa, WECHAT_CLERK.user)
+      await page.goto(url)
+      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
+      assert.equal(await text(page, '.result__title'), '激活成功')
+      state.clerk = { id: clerk.id, ctx, page }
+    })
+
+    await step(`pay (H1): ${WECHAT_CLERK.name} scans /q/<store code> → 店员：${WECHAT_CLERK.name} · 未上班 → 上班打卡 → 在班 → 下班打卡 → confirm → 未上班`, ['clerk', 'storeCode'], async () => {
+      const { page } = state.clerk
+      await page.goto(state.storeCode)
+      await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+      await page.waitForSelector(v('.pay-staff'), { timeout: 15_000 })
+      assert.equal(await text(page, '.pay-staff__text'), `店员：${WECHAT_CLERK.name} · 未上班`)
+      assert.equal(await text(page, '.pay-staff__button'), '上班打卡')
+      await shot(page, 'pay-clerk-off-duty.png')
+
+      await page.click(v('.pay-staff__button'))
+      await page.waitForSelector(v('.pay-toast >> text=已上班'), { timeout: 10_000 })
+      assert.equal(await text(page, '.pay-staff__text'), `店员：${WECHAT_CLERK.name} · 在班`)
+      assert.equal(await text(page, '.pay-staff__button'), '下班打卡')
+      await shot(page, 'pay-clerk-on-duty.png')
+      // The server agrees, also after a reload.
+      await page.reload()
+      await page.waitForSelector(v('.pay-staff--on'), { timeout: 15_000 })
+
+      await page.click(v('.pay-staff__button'))
+      await page.waitForSelector(v('.pay-dialog'), { timeout: 5_000 })
+      assert.equal(await text(page, '.pay-dialog__message'), '下班后将不再收到收款消息')
+      await shot(page, 'pay-clerk-clock-out-confirm.png')
+      await page.click(v('.pay-dialog__confirm'))
+      await page.waitForSelector(v('.pay-toast >> text=已下班'), { timeout: 10_000 })
+      assert.equal(await page.$('.pay-dialog'), null)
+      assert.equal(await text(page, '.pay-staff__text'), `店员：${WECHAT_CLERK.name} · 未上班`)
+      assert.equal(await text(page, '.pay-staff__button'), '上班打卡')
+      // The keypad is still there: a clerk may pay like anyone.
+      await press(page, '1')
+      assert.equal(await text(page, '.pay__amount-value'), '1')
+      state.clockedOut = true
+    })
+
+    await step(`pay (H1): the console sees ${WECHAT_CLERK.name}'s closed shift (GET /v1/stores/:id/handover)`, ['clockedOut'], async () => {
+      const now = Date.now()
+      const q = `from=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3_600_000).toISOString())}`
+      const { data } = await api('GET', `/v1/stores/${state.storeId}/handover?${q}`)
+      const mine = data.filter((w) => w.staffId === state.clerk.id)
+      assert.equal(mine.length, 1, JSON.stringify(data))
+      assert.equal(mine[0].kind, 'closed')
+      assert.equal(mine[0].staffName, WECHAT_CLERK.name)
+      assert.ok(mine[0].clockOutAt)
     })
 
     await step('pay: an unbound blank code → 该二维码尚未绑定门店 (S3)', ['blankCode'], async () => {

@@ -9,8 +9,10 @@ import { replace, ROUTES } from '../../lib/routes'
 import { FixedAmount } from './components/fixed-amount'
 import { FreeAmount } from './components/free-amount'
 import { PayHead } from './components/pay-head'
+import { StaffBar } from './components/staff-bar'
 import { Toast, useToast } from './components/toast'
 import { usePay } from './use-pay'
+import { useStaff } from './use-staff'
 import './index.scss'
 
 type State =
@@ -51,9 +53,12 @@ function Message ({ title, detail, className }: { title: string, detail: string,
 function PayForm ({ page }: { page: PayPageDto }) {
   const toast = useToast()
   const payment = usePay(page, toast.show)
+  // The store's own clerk or manager (H1): the bar comes when /staff answers; the keypad never waits.
+  const staff = useStaff(page, toast.show)
   return (
     <View className={`pay pay--${page.kind}`}>
       <PayHead page={page} />
+      <StaffBar bar={staff} />
       {page.kind === 'fixed_amount' && page.unitPriceFen !== undefined
         ? <FixedAmount page={page} unitPriceFen={page.unitPriceFen} payment={payment} />
         : <FreeAmount page={page} payment={payment} />}

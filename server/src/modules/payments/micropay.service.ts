@@ -44,7 +44,8 @@ export class MicropayService {
   async charge (store: StoreRow, body: MicropayBody, staffId: string | null): Promise<MicropayResult> {
     const channel = authCodeChannel(body.authCode)
     if (channel === undefined) throw new AppError('invalid_request', 'auth_code_invalid', undefined, { param: 'authCode' })
-    if (store.status !== 'open') throw new AppError('conflict', 'store_closed')
+    if (store.status !== 'open' || store.deletedAt !== null) throw new AppError('conflict', 'store_closed')
+    if (!store.paymentTypes.includes(channel)) throw new AppError('conflict', 'payment_type_not_accepted')
     const [merchant] = await this.deps.db.select().from(merchants).where(eq(merchants.id, store.merchantId))
     if (merchant === undefined) throw new AppError('not_found', 'merchant_not_found')
     // Without the merchant's authorization an Alipay payment would be the SP's own money.
@@ -65,6 +66,7 @@ export class MicropayService {
       description: body.description ?? `${merchant.shortName}-${store.name}`.slice(0, 127),
       ...(body.remark === undefined ? {} : { remark: body.remark }),
       authCode: body.authCode,
+      ...(store.goodsTag === null ? {} : { goodsTag: store.goodsTag }),
     })
     let current = order
     const started = Date.now()

@@ -124,8 +124,10 @@ export class PayService {
     const { qr, sp } = await this.#scanned(code)
     const state = this.deps.tokens.sign({ purpose: AUTH_PURPOSE, code: qr.code, platform }, STATE_TTL_SEC)
     if (platform === 'wechat') {
+      if (!qr.store.paymentTypes.includes('wechat_pay')) throw new ScanProblemError('payment_type_not_accepted')
       return this.deps.tenancy.officialAccounts.authorizeUrl(this.#wechatTarget(sp), `${this.deps.publicUrl}/pay/oauth/wechat/callback`, state)
     }
+    if (!qr.store.paymentTypes.includes('alipay')) throw new ScanProblemError('payment_type_not_accepted')
     const isv = await this.#alipayApp(qr.merchant.id)
     if (isv === undefined) throw new ScanProblemError('alipay_not_enabled')
     return userAuthorizationUrl({ appId: isv.appId, openAuthUrl: this.deps.channels.alipayOpenAuthUrl }, `${this.deps.publicUrl}/pay/oauth/alipay/callback`, state)
@@ -160,6 +162,8 @@ export class PayService {
     const sp = await this.deps.tenancy.sps.row(ALL_SCOPE, qr.serviceProvider.id)
     // A cookie from another SP's account (another shop's code scanned earlier): authorize again.
     if (payer.appId !== appIdFor(payer.platform, sp)) throw new AppError('authentication', 'payer_unknown')
+    // S1: the store chose which channels it takes.
+    if (!qr.store.paymentTypes.includes(payer.platform === 'wechat' ? 'wechat_pay' : 'alipay')) throw new AppError('conflict', 'payment_type_not_accepted')
     if (payer.platform === 'alipay' && await this.#alipayApp(qr.merchant.id) === undefined) throw new AppError('conflict', 'alipay_not_enabled')
     const item = quantity === undefined ? '' : ` ${qr.name ?? '商品'}×${quantity}`
     const remark = body.remark === undefined || body.remark === '' ? undefined : body.remark
@@ -178,6 +182,8 @@ export class PayService {
         description: truncate(`${qr.merchant.shortName}-${qr.store.name}${item}`, DESCRIPTION_MAX),
         ...(remark === undefined ? {} : { remark }),
         payerId: payer.payerId,
+        // C2: the store's tag lets WeChat apply the merchant's vouchers to this payment.
+        ...(qr.store.goodsTag === null ? {} : { goodsTag: qr.store.goodsTag }),
       })
     } catch (err) {
       // Configuration problems are AppErrors and say what is wrong; anything else came from the

@@ -15,7 +15,8 @@ export interface ResolvedQr {
   serviceProvider: { id: string, shortName: string, logoUrl: string | null }
   subServiceProviderId: string | null
   merchant: { id: string, name: string, shortName: string, logoUrl: string | null }
-  store: { id: string, name: string, branchName: string | null }
+  /** paymentTypes and goodsTag: what the store takes and the voucher tag its orders carry (S1). */
+  store: { id: string, name: string, branchName: string | null, paymentTypes: string[], goodsTag: string | null }
   /** Staff codes: the clerk who is told about (and credited with) the payment. */
   staff?: { id: string, name: string }
   /** Fixed-amount codes: the amount is unit price × the quantity the customer picks (S4). */
@@ -80,7 +81,7 @@ export class QrResolver {
         serviceProvider: { id: sp.id, shortName: sp.shortName, logoUrl: sp.logoUrl },
         subServiceProviderId: store.sspId,
         merchant: { id: merchant.id, name: merchant.name, shortName: merchant.shortName, logoUrl: merchant.logoUrl },
-        store: { id: store.id, name: store.name, branchName: store.branchName },
+        store: { id: store.id, name: store.name, branchName: store.branchName, paymentTypes: store.paymentTypes, goodsTag: store.goodsTag },
         ...(person === undefined ? {} : { staff: person }),
         ...(qr.kind === 'fixed_amount' && qr.unitPriceFen !== null ? { unitPriceFen: qr.unitPriceFen } : {}),
         fromBatch: qr.batchId !== null,

@@ -323,6 +323,23 @@ describe('paying in Alipay', () => {
 })
 
 describe('order rules', () => {
+  it('takes only the channels the store accepts, and sends the store\'s goods_tag with its orders (S1, C2)', async () => {
+    const s = await shop({ alipay: true })
+    const qr = await s.code({ kind: 'store' })
+    const alipay = await alipayPayer(s.sp, qr.code)
+    await s.owner.patch(`/v1/stores/${s.store.id}`, { paymentTypes: ['wechat_pay'], goodsTag: 'MUTEX_STORE' }).expect(200)
+    // Alipay is off at this store: the scan lands on a page that says so, and ordering is refused.
+    const res = await request(server()).get(`/pay/auth?code=${qr.code}`).set('user-agent', ALIPAY_UA).expect(302)
+    expect(res.headers.location).toBe(problemPage('payment_type_not_accepted'))
+    const refused = await request(server()).post('/v1/public/pay/orders').set('user-agent', ALIPAY_UA).set('cookie', alipay.cookie).send({ code: qr.code, amountFen: 100 }).expect(409)
+    expect(refused.body.error.code).toBe('payment_type_not_accepted')
+    // WeChat still pays, and the order carries the tag WeChat matches vouchers on.
+    const { cookie } = await wechatPayer(qr.code, 3)
+    const created = await createOrder(cookie, { code: qr.code, amountFen: 888 }).expect(201)
+    const [row] = await database.get().db.select().from(orders).where(eq(orders.id, created.body.orderId))
+    expect(row?.goodsTag).toBe('MUTEX_STORE')
+  })
+
   it('takes an amount for store codes and a quantity for fixed-amount codes, within the limits', async () => {
     const s = await shop()
     const qr = await s.code({ kind: 'store' })
