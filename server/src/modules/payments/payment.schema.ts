@@ -24,6 +24,8 @@ export const orders = pgTable('orders', {
   tradeType: text('trade_type').notNull(),
   payPlatform: text('pay_platform', { enum: ['wechat_pay', 'alipay'] }).notNull(),
   method: text('method').notNull(),
+  /** WeChat Pay: the sub-merchant paid (the store's override or the merchant's), used for every later call. */
+  wxSubMchId: text('wx_sub_mch_id'),
   /** Merchant prefix + our number; unique forever, what the channel and Cloud Pay clients know. */
   outTradeNo: text('out_trade_no').notNull(),
   amountFen: fenColumn('amount_fen').notNull(),

@@ -8,7 +8,7 @@ import type { ChannelRegistry } from '../../channels/registry'
 import { ChannelSignatureError, type ChannelCredentials, type ChannelName, type ChannelNotification, type ChannelOutcome, type ClientPayParams, type PayMethod, type RawRequest, type RefundOutcome } from '../../channels/types'
 import { merchantSecretContext } from '../tenancy/merchants.service'
 import { spSecretContext } from '../tenancy/service-providers.service'
-import { merchants, serviceProviders, type MerchantRow, type ServiceProviderRow } from '../tenancy/tenancy.schema'
+import { merchants, serviceProviders, stores, type MerchantRow, type ServiceProviderRow } from '../tenancy/tenancy.schema'
 import { orders, paymentIncidents, refunds, type OrderRow, type RefundRow } from './payment.schema'
 import { findOrderByOutTradeNo, insertOrder, transitionOrder, transitionRefund } from './payment.repo'
 import { MICROPAY_DEADLINE_MS, scheduleFollowUps } from './reconcile.jobs'
@@ -67,11 +67,20 @@ export class PaymentService {
   }
 
   /** The channel credentials an order is paid under: the SP's keys, the merchant's sub-account. */
-  async credentials (exec: Executor, merchantId: string, channel: ChannelName): Promise<ChannelCredentials> {
+  async credentials (exec: Executor, merchantId: string, channel: ChannelName, o: { wxSubMchId?: string | null } = {}): Promise<ChannelCredentials> {
     const [row] = await exec.select({ m: merchants, sp: serviceProviders }).from(merchants)
       .innerJoin(serviceProviders, eq(serviceProviders.id, merchants.spId)).where(eq(merchants.id, merchantId))
     if (row === undefined) throw new AppError('not_found', 'merchant_not_found')
-    return channel === 'wechat_pay' ? this.#wechat(row.sp, row.m) : this.#alipay(row.sp, row.m)
+    return channel === 'wechat_pay' ? this.#wechat(row.sp, row.m, o.wxSubMchId ?? null) : this.#alipay(row.sp, row.m)
+  }
+
+  /**
+   * The credentials an order was paid under: for WeChat Pay the sub-merchant it recorded (a store's
+   * override, S1), so queries, refunds and notification checks follow the money even if the store's
+   * setting changes later; orders from before the column existed use the merchant's.
+   */
+  async credentialsOf (order: Pick<OrderRow, 'merchantId' | 'payPlatform' | 'wxSubMchId'>): Promise<ChannelCredentials> {
+    return await this.credentials(this.deps.db, order.merchantId, order.payPlatform, { wxSubMchId: order.wxSubMchId })
   }
 
   /**
@@ -83,7 +92,9 @@ export class PaymentService {
     const channel = channelOf(input.method)
     const [merchant] = await this.deps.db.select().from(merchants).where(eq(merchants.id, input.merchantId))
     if (merchant === undefined) throw new AppError('not_found', 'merchant_not_found')
-    const creds = await this.credentials(this.deps.db, merchant.id, channel)
+    // A store may sell as its own WeChat Pay sub-merchant (S1); the order records which one.
+    const [store] = input.storeId === undefined ? [] : await this.deps.db.select({ wxSubMchId: stores.wxSubMchId }).from(stores).where(eq(stores.id, input.storeId))
+    const creds = await this.credentials(this.deps.db, merchant.id, channel, { wxSubMchId: store?.wxSubMchId ?? null })
     const now = this.deps.clock.now()
     const id = this.deps.newId('ord')
     // The order number is the merchant's prefix and our id's random part: ≤ 32 characters, unique.
@@ -95,6 +106,7 @@ export class PaymentService {
         spId: merchant.spId,
         sspId: merchant.sspId,
         merchantId: merchant.id,
+        wxSubMchId: creds.channel === 'wechat_pay' ? creds.subMchId : null,
         storeId: input.storeId ?? null,
         staffId: input.staffId ?? null,
         deviceId: input.deviceId ?? null,
@@ -145,7 +157,7 @@ export class PaymentService {
   async applyNotification (channel: ChannelName, orderId: string, req: RawRequest): Promise<{ ok: boolean }> {
     const [order] = await this.deps.db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.payPlatform, channel)))
     if (order === undefined) return { ok: false }
-    const creds = await this.credentials(this.deps.db, order.merchantId, channel)
+    const creds = await this.credentialsOf(order)
     let note: ChannelNotification
     try {
       note = await this.deps.channels[channel].parseNotification(req, creds)
@@ -285,7 +297,7 @@ export class PaymentService {
     await this.deps.db.insert(paymentIncidents).values({ id: this.deps.newId('inc'), orderId, kind, detail, createdAt: this.deps.clock.now() })
   }
 
-  #wechat (sp: ServiceProviderRow, m: MerchantRow): ChannelCredentials {
+  #wechat (sp: ServiceProviderRow, m: MerchantRow, subMchId: string | null): ChannelCredentials {
     const open = (v: string | null, column: string): string => {
       if (v === null) throw new AppError('conflict', 'wechat_pay_not_configured')
       return this.deps.box.open(v, spSecretContext(sp.id, column)).reveal()
@@ -295,7 +307,7 @@ export class PaymentService {
     return {
       channel: 'wechat_pay',
       spMchId: sp.wxMchId,
-      subMchId: m.wxSubMchId,
+      subMchId: subMchId ?? m.wxSubMchId,
       spAppId,
       certificateSerial: sp.wxCertificateSerial,
       privateKey: open(sp.wxPrivateKeySealed, 'wx_private_key'),
@@ -330,7 +342,7 @@ export class PaymentService {
     if (order === undefined) throw new AppError('not_found', 'order_not_found')
     if (order.status !== 'created' && order.status !== 'pending') return order
     const channel = order.payPlatform
-    const creds = await this.credentials(this.deps.db, order.merchantId, channel)
+    const creds = await this.credentialsOf(order)
     let outcome = await this.deps.channels[channel].queryPayment(order.outTradeNo, creds)
     const now = this.deps.clock.now()
     // Alipay creates QR and wap trades only when the customer acts: until the order expires, "no

@@ -142,7 +142,7 @@ export class PaymentReconciler {
   }
 
   async #query (order: OrderRow): Promise<ChannelOutcome> {
-    const creds = await this.deps.payments.credentials(this.deps.db, order.merchantId, order.payPlatform)
+    const creds = await this.deps.payments.credentialsOf(order)
     return await this.deps.channels[order.payPlatform].queryPayment(order.outTradeNo, creds)
   }
 
@@ -151,7 +151,7 @@ export class PaymentReconciler {
    * only what the channel confirmed; no answer (or a still-open order) is retried by the outbox.
    */
   async #end (order: OrderRow): Promise<OrderRow> {
-    const creds = await this.deps.payments.credentials(this.deps.db, order.merchantId, order.payPlatform)
+    const creds = await this.deps.payments.credentialsOf(order)
     const adapter = this.deps.channels[order.payPlatform]
     const micropay = isMicropay(order)
     const outcome = micropay ? await adapter.reversePayment(order.outTradeNo, creds) : await adapter.closePayment(order.outTradeNo, creds)

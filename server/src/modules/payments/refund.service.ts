@@ -103,7 +103,7 @@ export class RefundService {
     if (refund.status !== 'processing') return { status: refund.status }
     const order = await this.#order(refund.orderId)
     const adapter = this.deps.channels[order.payPlatform]
-    const creds = await this.deps.payments.credentials(this.deps.db, order.merchantId, order.payPlatform)
+    const creds = await this.deps.payments.credentialsOf(order)
     let outcome: RefundOutcome = await adapter.queryRefund(order.outTradeNo, refund.outRefundNo, creds)
     if (outcome.kind === 'pending' && order.payPlatform === 'alipay') outcome = await adapter.refund(this.#input(refund, order), creds)
     const applied = await this.deps.payments.applyRefundOutcome(refund, outcome)
@@ -122,7 +122,7 @@ export class RefundService {
   }
 
   async #submit (refund: RefundRow, order: OrderRow): Promise<RefundRow> {
-    const creds = await this.deps.payments.credentials(this.deps.db, order.merchantId, order.payPlatform)
+    const creds = await this.deps.payments.credentialsOf(order)
     const outcome = await this.deps.channels[order.payPlatform].refund(this.#input(refund, order), creds)
     // pending / unknown: the refund stays processing; notifications and the sync job finish it.
     return await this.deps.payments.applyRefundOutcome(refund, outcome)

@@ -323,6 +323,27 @@ describe('paying in Alipay', () => {
 })
 
 describe('order rules', () => {
+  it('pays a store that sells as its own WeChat Pay sub-merchant to that sub-merchant, and follows the order there (S1)', async () => {
+    const s = await shop()
+    const qr = await s.code({ kind: 'store' })
+    const own = await newSubMchId(channels.get(), '科技园店特约商户')
+    await s.owner.patch(`/v1/stores/${s.store.id}`, { wechatSubMchId: own }).expect(200)
+    const { cookie, openid } = await wechatPayer(qr.code)
+    const created = (await createOrder(cookie, { code: qr.code, amountFen: 321 }).expect(201)).body
+    expect(await orderRow(created.orderId)).toMatchObject({ wxSubMchId: own })
+    const sandbox = (await channels.get().sim<any[]>('wxpay', 'GET', '/__sim/wxpay/orders')).body.find((o) => o.out_trade_no === created.outTradeNo)
+    expect(sandbox).toMatchObject({ sub_mchid: own })
+    // The notification names that sub-merchant: it is the order's, so it is applied.
+    expect((await channels.get().sim('wxpay', 'POST', '/__sim/wxpay/pay', { out_trade_no: created.outTradeNo, openid })).status).toBe(200)
+    await channels.get().sim('wxpay', 'POST', '/__sim/idle')
+    expect(await orderRow(created.orderId)).toMatchObject({ status: 'succeeded' })
+    // A later change of the store's setting does not move the paid order: refunds go where the money is.
+    await s.owner.patch(`/v1/stores/${s.store.id}`, { wechatSubMchId: '' }).expect(200)
+    await s.owner.post(`/v1/orders/${created.orderId}/refunds`, { amountFen: 21 }).expect(201)
+    const refunded = (await channels.get().sim<any[]>('wxpay', 'GET', '/__sim/wxpay/orders')).body.find((o) => o.out_trade_no === created.outTradeNo)
+    expect(refunded.refunds).toHaveLength(1)
+  })
+
   it('takes only the channels the store accepts, and sends the store\'s goods_tag with its orders (S1, C2)', async () => {
     const s = await shop({ alipay: true })
     const qr = await s.code({ kind: 'store' })

@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "wx_sub_mch_id" text;
