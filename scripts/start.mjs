@@ -1,4 +1,5 @@
-// `npm start`: build the H5 app if it has not been built, then run the server (embedded PGlite
+// `npm start`: build the H5 apps (customer and console pages; the staff pages of the mini-program
+// at /mp/) if they have not been built, then run the server (embedded PGlite
 // unless DATABASE_URL is set). Outside production, and unless channel hosts are configured, the
 // sandbox runs beside it (fake WeChat Pay, WeChat, Alipay) and the server is pointed at it, and a
 // first console account is created. Signals are passed on so Ctrl-C drains the server gracefully.
@@ -20,9 +21,10 @@ const port = Number(process.env.PORT ?? 3000)
 const serverUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`
 const dataDir = path.resolve(root, process.env.DATA_DIR ?? 'data')
 
-if (!existsSync(path.join(root, 'h5/dist/h5/index.html'))) {
-  process.stdout.write('Building the H5 app (first start only)…\n')
-  const build = spawnSync(npm, ['run', 'build', '-w', 'h5'], { cwd: root, stdio: 'inherit' })
+for (const [dist, workspace, script] of [['h5/dist/h5', 'h5', 'build'], ['miniprogram/dist/h5', 'miniprogram', 'build:h5']]) {
+  if (existsSync(path.join(root, dist, 'index.html'))) continue
+  process.stdout.write(`Building ${dist} (first start only)…\n`)
+  const build = spawnSync(npm, ['run', script, '-w', workspace], { cwd: root, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 
@@ -93,6 +95,7 @@ if (useSandbox) {
       `Console: ${serverUrl}/#/pages/console/login/index`,
       operator === null ? '  (create an account: npm run account:create -w server -- --login <login> --password <password> --operator)' : `  sign in as ${operator.login} / ${operator.password} (kept in ${path.relative(root, path.join(dataDir, 'dev-operator.json'))})`,
       `  WeChat scans happen in the sandbox: open the binding or activation link from the console in a browser and pick a test user (sandbox home: ${sandbox.wxmp}/)`,
+      `Staff pages (商户助手, H5 build of the mini-program): ${serverUrl}/mp/ — sign in by opening a staff activation link as a test user`,
       '',
       seeded.status === 0 ? seeded.stdout.trimEnd() : '(the demo store could not be seeded; see the error above)',
       '',

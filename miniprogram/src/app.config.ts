@@ -1,5 +1,20 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: [
+    'pages/index/index',
+    'pages/link/index',
+    'pages/stores/index',
+    'pages/store/index',
+    'pages/store-edit/index',
+    'pages/qr-codes/index',
+    'pages/staff/index',
+    'pages/staff-add/index',
+    'pages/settings/index',
+    'pages/devices/index',
+    'pages/printers/index',
+    'pages/orders/index',
+    'pages/order/index',
+    'pages/handover/index',
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -26,6 +26,8 @@ export async function serverEnv (sandbox: Sandbox): Promise<Record<string, strin
     ALIPAY_OPENAUTH_URL: `${urls.alipay}/`,
     PLATFORM_OA_APPID: platform.appid,
     PLATFORM_OA_SECRET: platform.secret,
+    WX_MINIPROGRAM_APPID: clients.wxmp.miniProgram.appId,
+    WX_MINIPROGRAM_SECRET: clients.wxmp.miniProgram.appSecret,
     WX_COMPONENT_APPID: component.appid,
     WX_COMPONENT_SECRET: component.secret,
     WX_COMPONENT_TOKEN: component.token,

@@ -7,7 +7,7 @@ import { createOpenApiRegistry } from './docs/openapi'
 import { docsRoutes } from './docs/routes'
 import { healthRoutes } from './health/routes'
 import { consoleIdentityRoutes, identityRoutes } from './modules/identity'
-import { scanRoutes, staffRoutes, storeRoutes, tenancyRoutes } from './modules/tenancy'
+import { miniProgramRoutes, scanRoutes, staffRoutes, storeRoutes, tenancyRoutes } from './modules/tenancy'
 import { cashierDeviceRoutes } from './modules/devices/cashier-devices.routes'
 import { qrCodeRoutes } from './modules/qr-codes'
 import { deviceRoutes } from './modules/devices/devices.routes'
@@ -16,7 +16,7 @@ import { orderRoutes } from './modules/payments/orders.routes'
 import { payRoutes } from './modules/payments/pay.routes'
 import { paymentCallbackRoutes } from './modules/payments/callbacks/callbacks.routes'
 import { notifyRoutes } from './modules/notify'
-import { shiftRoutes } from './modules/shifts'
+import { homeRoutes, shiftRoutes } from './modules/shifts'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -27,7 +27,7 @@ import { serveH5 } from './http/static-h5'
 import type { Logger } from './logger'
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir'> & ServiceConfig & Partial<Pick<Config, 'payBridgeScripts'>>
+  config: Pick<Config, 'bodyLimitBytes' | 'trustProxy' | 'h5DistDir' | 'miniProgramH5DistDir'> & ServiceConfig & Partial<Pick<Config, 'payBridgeScripts'>>
   database: Database
   logger: Logger
   clock: Clock
@@ -57,6 +57,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     await next()
   })
   app.use(serveH5(deps.config.h5DistDir))
+  app.use(serveH5(deps.config.miniProgramH5DistDir, { prefix: '/mp/', buildCommand: 'npm run build:h5 -w miniprogram' }))
   app.use(parseBody(deps.config.bodyLimitBytes))
 
   for (const router of [
@@ -66,8 +67,9 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     tenancyRoutes(tenancy, guard, openapi),
     storeRoutes(tenancy, { db, tokens: services.tokens }, guard, openapi),
     staffRoutes(tenancy, { db, tokens: services.tokens }, guard, openapi),
+    miniProgramRoutes(tenancy.miniProgram, { db, clock: deps.clock, tokens: services.tokens }, openapi),
     cashierDeviceRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy, tokens: services.tokens }, guard, openapi),
-    qrCodeRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy }, guard, openapi),
+    qrCodeRoutes({ db, clock: deps.clock, newId: deps.newId, audit: services.audit, publicUrl: deps.config.publicUrl, tenancy, tokens: services.tokens }, guard, openapi),
     scanRoutes(tenancy, {
       db,
       clock: deps.clock,
@@ -85,6 +87,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     deviceRoutes({ db, tokens: services.tokens, printers: services.printers, speakers: services.speakers }, guard, openapi),
     notifyRoutes({ db, tokens: services.tokens, settings: services.notificationSettings }, guard, openapi),
     shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl, printers: services.printers }, guard, openapi),
+    homeRoutes({ db, clock: deps.clock, tokens: services.tokens }, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

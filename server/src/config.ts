@@ -90,6 +90,11 @@ const EnvSchema = z.object({
   /** The platform's own official account, through which console accounts bind WeChat (T1). */
   PLATFORM_OA_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
   PLATFORM_OA_SECRET: z.string().min(1).optional(),
+  /** The platform's staff mini-program (商户助手): its sign-in trades `wx.login` codes (jscode2session). */
+  WX_MINIPROGRAM_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+  WX_MINIPROGRAM_SECRET: z.string().min(1).optional(),
+  /** Directory of the mini-program's H5 build (the staff pages inside the official account), served at `/mp/`. */
+  MINIPROGRAM_H5_DIST_DIR: z.string().min(1).optional(),
   /** The platform as a WeChat open-platform third-party platform (第三方平台), for T3. */
   WX_COMPONENT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
   WX_COMPONENT_SECRET: z.string().min(1).optional(),
@@ -155,12 +160,14 @@ export interface Config {
   shutdownTimeoutMs: number
   outbox: { pollMs: number, batchSize: number }
   h5DistDir: string
+  miniProgramH5DistDir: string
   secretsKey: Secret<Buffer>
   secretsKeysRetired: Secret<Buffer[]>
   sessionSecret: Secret<string>
   channels: ChannelHosts
   /** Unset until the operator configures it; the features that need it answer platform_not_configured. */
   platformOfficialAccount: { appId: string, secret: Secret<string> } | null
+  miniProgram: { appId: string, secret: Secret<string> } | null
   wechatComponent: { appId: string, secret: Secret<string>, token: string, aesKey: Secret<string> } | null
   /** The sandbox's JS bridge shims for the pay page (PAY_BRIDGE_BASE_URL); null against the real apps. */
   payBridgeScripts: { wechat: string, alipay: string } | null
@@ -252,6 +259,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     h5DistDir: path.resolve(e.H5_DIST_DIR ?? path.join(repoRoot, 'h5/dist/h5')),
+    miniProgramH5DistDir: path.resolve(e.MINIPROGRAM_H5_DIST_DIR ?? path.join(repoRoot, 'miniprogram/dist/h5')),
     secretsKey: new Secret(Buffer.from(secrets.SECRETS_KEY, 'base64')),
     secretsKeysRetired: new Secret(e.SECRETS_KEYS_RETIRED.map((k) => Buffer.from(k, 'base64'))),
     sessionSecret: new Secret(secrets.SESSION_SECRET),
@@ -261,6 +269,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
       alipayGateway: e.ALIPAY_GATEWAY,
       alipayOpenAuthUrl: e.ALIPAY_OPENAUTH_URL,
     },
+    miniProgram: e.WX_MINIPROGRAM_APPID !== undefined && e.WX_MINIPROGRAM_SECRET !== undefined
+      ? { appId: e.WX_MINIPROGRAM_APPID, secret: new Secret(e.WX_MINIPROGRAM_SECRET) }
+      : null,
     platformOfficialAccount: e.PLATFORM_OA_APPID !== undefined && e.PLATFORM_OA_SECRET !== undefined
       ? { appId: e.PLATFORM_OA_APPID, secret: new Secret(e.PLATFORM_OA_SECRET) }
       : null,

@@ -23,7 +23,7 @@ import { AccessTokens } from './channels/wechat-mp/access-token'
 import { TencentSms } from './channels/sms/client'
 import { DeliveryLedger, NotificationSettings, PAYMENT_TEMPLATE_TOPIC, PaymentMessages, SMS_TOPIC, SmsDeliveries, TemplateSender } from './modules/notify'
 
-export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'wechatComponent'>
+export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'miniProgram' | 'wechatComponent'>
   // Decides which callback URLs may be called; absent means production rules.
   & Partial<Pick<Config, 'env'>>
   // Cloud printer and speaker vendors (S6, S7); absent means none can be added.

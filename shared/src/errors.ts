@@ -112,6 +112,11 @@ export const ERROR_MESSAGES = {
   not_on_duty: '不在班：请先上班打卡',
   clock_in_not_permitted: '只有本店的店长和店员可以上下班打卡',
   handover_range_too_long: '交班汇总一次最多查询 31 天',
+  mini_program_not_configured: '平台尚未配置小程序（WX_MINIPROGRAM_APPID / WX_MINIPROGRAM_SECRET）',
+  mini_program_login_failed: '微信登录失败，请重新打开小程序',
+  mini_program_not_linked: '请先关联身份：在公众号的商户助手页面获取关联码',
+  link_code_invalid: '关联码无效或已过期，请在公众号的商户助手页面重新获取',
+  link_code_needs_official_account: '请在公众号中打开商户助手获取关联码',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -29,7 +29,12 @@ exports.taroBaseConfig = ({ projectName, mini = {}, h5 = {}, ...rest }) => ({
   cache: { enable: true },
   logger: { quiet: true, stats: false },
   ...rest,
-  mini: { ...mini, compile: { include: [shared] } },
+  mini: {
+    ...mini,
+    compile: { include: [shared] },
+    // Pages import vantui components in different orders; the CSS is scoped per component, so order does not matter.
+    miniCssExtractPluginOption: { ignoreOrder: true, ...mini.miniCssExtractPluginOption },
+  },
   h5: {
     ...h5,
     compile: { include: [shared] },

@@ -5,7 +5,12 @@ export interface ResultView {
   tone: 'success' | 'error'
   title: string
   detail: string
+  /** Where to go on from here, as a link under the text. */
+  next?: { label: string, href: string }
 }
+
+/** The staff pages (the mini-program's H5 build, served at /mp/): stores, staff, shifts, orders. */
+export const STAFF_APP_URL = '/mp/'
 
 type Params = Record<string, string | undefined>
 const has = <K extends string>(table: Record<K, unknown>, key: string | undefined): key is K => key !== undefined && Object.prototype.hasOwnProperty.call(table, key)
@@ -36,7 +41,9 @@ export function scanResultView (params: Params | undefined): ResultView {
     const role = queryParam(params, 'role')
     const name = queryParam(params, 'name')
     const label = has<StaffRole>(STAFF_ROLE_LABELS, role) ? STAFF_ROLE_LABELS[role] : '管理员'
-    return { tone: 'success', title: '激活成功', detail: name === undefined ? `您已成为${label}。` : `您已成为「${name}」的${label}。` }
+    const view: ResultView = { tone: 'success', title: '激活成功', detail: name === undefined ? `您已成为${label}。` : `您已成为「${name}」的${label}。` }
+    // Activation signs the phone in to the staff pages (店长、店员 clock in there; admins manage stores).
+    return queryParam(params, 'staff') === '1' ? { ...view, next: { label: '进入商户助手', href: STAFF_APP_URL } } : view
   }
   return UNKNOWN
 }

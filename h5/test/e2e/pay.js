@@ -7,6 +7,7 @@
 const assert = require('assert/strict')
 const http = require('http')
 const path = require('path')
+const { wechatPaySettings } = require('./sandbox-keys')
 
 /** A console account of its own, created by run.js before the server starts (embedded DB). */
 const PAY_ACCOUNT = { login: 'payops', password: 'S3cure-pay!' }
@@ -149,9 +150,7 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
       state.bound = true
     })
 
-    const wx = sandbox.clients.wxpay
     const ali = sandbox.clients.alipay
-    const oa = sandbox.clients.wxmp.officialAccount
     await step('pay: SP (callback URL, pay-complete URL, ad), merchant with Alipay authorized, store and codes (API)', ['bound'], async () => {
       const sp = await api('POST', '/v1/service-providers', {
         name: 'yima 付款测试服务商',
@@ -162,18 +161,7 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
         payCompleteUrl: `${site.url}/done`,
         adUrl: `${site.url}/ad`,
         adImageUrl: `${site.url}/ad.png`,
-        wechatPay: {
-          mchId: wx.spMchId,
-          apiV3Key: wx.apiV3Key,
-          apiV2Key: wx.apiV2Key,
-          privateKey: wx.merchantPrivateKeyPem,
-          certificateSerial: wx.merchantSerial,
-          platformCertificate: wx.platformCertificatePem,
-          publicKey: wx.platformPublicKeyPem,
-          publicKeyId: wx.platformPublicKeyId,
-          officialAccountAppId: oa.appId,
-          officialAccountSecret: oa.appSecret,
-        },
+        wechatPay: wechatPaySettings(sandbox),
         alipay: { appId: ali.appId, privateKey: ali.appPrivateKeyPem, alipayPublicKey: ali.alipayPublicKeyPem, pid: ali.pid },
       })
       const { merchant } = await api('POST', '/v1/merchants', {

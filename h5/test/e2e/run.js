@@ -3,8 +3,9 @@
 // a fresh DATA_DIR wired to the sandbox, and drives Debian's chromium with playwright-core: the home
 // page (below), the service-provider console with its WeChat scans (console.js) and one-code pay
 // with WeChat and Alipay phones (pay.js).
-// Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium; E2E_ONLY=console
-// or E2E_ONLY=pay runs one scenario after the home page checks)
+// Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium; E2E_ONLY=console,
+// E2E_ONLY=pay or E2E_ONLY=mp runs one scenario after the home page checks). The store-operations
+// scenario (mp.js) drives the mini-program's H5 build, which the server serves at /mp/.
 const assert = require('assert/strict')
 const { spawn, spawnSync } = require('child_process')
 const fs = require('fs')
@@ -16,6 +17,8 @@ const { chromium } = require('playwright-core')
 const H5_DIR = path.resolve(__dirname, '../..')
 const REPO = path.resolve(H5_DIR, '..')
 const DIST = path.join(H5_DIR, 'dist/h5')
+const MP_DIR = path.join(REPO, 'miniprogram')
+const MP_DIST = path.join(MP_DIR, 'dist/h5')
 const SHOTS = path.join(__dirname, '__screenshots__')
 const START_TIMEOUT_MS = 60_000
 // ~540 KB today (react-dom, Taro runtime, vantui Cell/Button); catches e.g. a UI kit bundled whole.
@@ -26,6 +29,7 @@ const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleW
 const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('browser')
 const { consoleScenario, OPERATOR } = require('./console')
 const { payScenario, PAY_ACCOUNT } = require('./pay')
+const { mpScenario, MP_ACCOUNT } = require('./mp')
 
 const TSX = path.join(REPO, 'node_modules/.bin/tsx')
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -90,6 +94,7 @@ function serverEnv (port, dataDir, sandboxInfo) {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     H5_DIST_DIR: DIST,
+    MINIPROGRAM_H5_DIST_DIR: MP_DIST,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
   }
   delete env.DATABASE_URL // always the embedded database in the fresh DATA_DIR
@@ -134,6 +139,12 @@ async function stopServer (server) {
     if (build.status !== 0) throw new Error(`npm run build -w h5 failed (${build.status})`)
   }
 
+  if (!fs.existsSync(path.join(MP_DIST, 'index.html'))) {
+    console.log('miniprogram/dist/h5 is missing: building it first')
+    const build = spawnSync('npm', ['run', 'build:h5'], { cwd: MP_DIR, stdio: 'inherit' })
+    if (build.status !== 0) throw new Error(`npm run build:h5 -w miniprogram failed (${build.status})`)
+  }
+
   fs.mkdirSync(SHOTS, { recursive: true })
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yima-e2e-'))
   const port = await freePort()
@@ -158,6 +169,12 @@ async function stopServer (server) {
     })
     await check(`pay scenario's account "${PAY_ACCOUNT.login}" created`, async () => {
       const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', PAY_ACCOUNT.login, '--password', PAY_ACCOUNT.password, '--name', '付款测试', '--operator'],
+        { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
+      assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
+    })
+
+    await check(`store-operations scenario's account "${MP_ACCOUNT.login}" created`, async () => {
+      const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', MP_ACCOUNT.login, '--password', MP_ACCOUNT.password, '--name', '门店运营测试', '--operator'],
         { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
       assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
     })
@@ -280,6 +297,7 @@ async function stopServer (server) {
       const scenario = { check, browser, base, sandbox: sandbox.info, shots: SHOTS, wechatUa: WECHAT_UA }
       if (only === undefined || only === 'console') await consoleScenario(scenario)
       if (only === undefined || only === 'pay') await payScenario(scenario)
+      if (only === undefined || only === 'mp') await mpScenario(scenario)
     }
   } finally {
     if (ctx) await ctx.close()

@@ -6,7 +6,7 @@ const vm = require('vm')
 const fs = require('fs')
 const path = require('path')
 
-function createHarness (distDir) {
+function createHarness (distDir, overrides = {}) {
   const calls = []
   const noop = (name) => (...args) => {
     calls.push(name)
@@ -59,6 +59,11 @@ function createHarness (distDir) {
     offAppHide () {},
   }
   // unknown wx.* APIs become recorded no-ops; webpackJsonp must stay undefined
+  // Taro makes Taro.<api> only for the names it finds on wx at start-up: the ones pages call.
+  Object.assign(wxBase, overrides)
+  for (const name of ['navigateTo', 'redirectTo', 'reLaunch', 'navigateBack', 'showToast', 'showModal', 'setClipboardData', 'scanCode', 'login', 'request']) {
+    if (!(name in wxBase)) wxBase[name] = noop('wx.' + name)
+  }
   const wx = new Proxy(wxBase, { get: (t, k) => (k in t ? t[k] : (typeof k === 'string' && !k.startsWith('webpack') ? (t[k] = noop('wx.' + k)) : undefined)) })
   const reg = { app: null, pages: {}, comps: {} }
   let currentPath = null
@@ -110,8 +115,9 @@ function setByPath (obj, p, val) { // Taro setData keys look like "root.cn.[0].c
 }
 const tick = (ms = 20) => new Promise(resolve => setTimeout(resolve, ms))
 
-async function runPage (distDir, route) {
-  const h = createHarness(distDir)
+/** `wx` replaces wx.* APIs (e.g. `request` answering as the server would). */
+async function runPage (distDir, route, { wx = {} } = {}) {
+  const h = createHarness(distDir, wx)
   h.load(path.join(distDir, 'app.js'))
   const appInst = Object.assign({}, h.reg.app)
   h.reg.app = appInst

@@ -25,6 +25,47 @@ function vdomText (node, out = []) { // text of a $gwx render tree
 }
 
 const { check, fail, finish } = require('../../../shared/taro/checks').createChecks('weapp')
+
+/**
+ * What wx.login and wx.request meet in this run: the yima API as the server answers it, for a
+ * linked clerk of one store who is off duty until they tap 上班打卡.
+ */
+function fakeServer () {
+  const sent = []
+  let onDuty = false
+  const clerk = () => ({ staffId: 'stf_1', role: 'clerk', roleLabel: '店员', name: '王小明', merchantId: 'mch_1', merchantName: '演示餐厅', storeId: 'sto_1', storeName: '科技园店', refundPermission: false, onDuty })
+  const takings = () => ({
+    date: '2026-11-23',
+    stores: onDuty ? [{ storeId: 'sto_1', storeName: '科技园店', paymentCount: 2, paymentFen: 2500, refundCount: 0, refundFen: 0, netFen: 2500 }] : [],
+    total: { paymentCount: onDuty ? 2 : 0, paymentFen: onDuty ? 2500 : 0, refundCount: 0, refundFen: 0, netFen: onDuty ? 2500 : 0 },
+  })
+  const answer = (method, url) => {
+    if (method === 'POST' && url.endsWith('/v1/mp/session')) return [200, { token: 'smoke-session', expiresAt: '2099-01-01T00:00:00.000Z', linked: true }]
+    if (url.endsWith('/v1/mobile/me')) return [200, { name: '王小明', roles: [clerk()] }]
+    if (url.endsWith('/v1/mobile/takings/today')) return [200, takings()]
+    if (method === 'POST' && url.endsWith('/clock-in')) { onDuty = true; return [201, { staffId: 'stf_1', name: '王小明', role: 'clerk', onDuty: true, shift: null }] }
+    return [404, { error: { type: 'not_found', code: 'route_not_found', message: '请求的地址不存在' } }]
+  }
+  const wx = {
+    login: (o) => setTimeout(() => { o.success?.({ code: 'smoke-js-code', errMsg: 'login:ok' }); o.complete?.() }, 0),
+    request: (o) => {
+      const method = o.method ?? 'GET'
+      sent.push({ method, url: o.url, header: o.header ?? {}, data: typeof o.data === 'string' ? JSON.parse(o.data) : o.data })
+      const [statusCode, data] = answer(method, o.url)
+      setTimeout(() => { o.success?.({ statusCode, data, header: {}, errMsg: 'request:ok' }); o.complete?.() }, 0)
+      return { abort () {} }
+    },
+  }
+  return { wx, sent }
+}
+const server = fakeServer()
+async function waitFor (done, timeoutMs = 2000) {
+  const deadline = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the page')
+    await tick(20)
+  }
+}
 // Page code runs in timers inside the vm: its exceptions surface here, not in the awaited checks.
 const runtimeErrors = []
 process.on('uncaughtException', (e) => runtimeErrors.push(e))
@@ -73,28 +114,33 @@ process.on('unhandledRejection', (e) => runtimeErrors.push(e))
     if (css instanceof Error) throw css // e.g. "unexpected token `*`": WXSS has no universal selector
     assert.ok(Object.keys(css).length > 0)
   })
-  await check('index page runs and shows the formatted amount', async () => {
-    page = await runPage(dist, ROUTE)
+  await check('home page signs in with wx.login and shows the clerk off duty', async () => {
+    page = await runPage(dist, ROUTE, { wx: server.wx })
+    await waitFor(() => /上班打卡/.test(allText(page.inst.data.root)))
     const text = allText(page.inst.data.root)
-    assert.match(text, /yima 商户助手/)
-    assert.match(text, /示例金额/)
-    assert.match(text, /¥1,234\.56/)
-    assert.doesNotMatch(text, /¥4\.69/)
+    assert.match(text, /王小明/)
+    assert.match(text, /科技园店 店员/)
+    assert.match(text, /店员上班打卡后可查看本店今日收款/)
+    // wx.login's code went to the server once; later calls carry the session it answered.
+    // (JSON: the page's objects come from the vm's realm)
+    assert.equal(JSON.stringify(server.sent.filter((r) => r.url.endsWith('/v1/mp/session')).map((r) => r.data)), '[{"code":"smoke-js-code"}]')
+    assert.equal(server.sent.find((r) => r.url.endsWith('/v1/mobile/me'))?.header.Authorization, 'Bearer smoke-session')
   })
   await check('every rendered node has a WXML template', () => {
     assert.deepEqual(missingTemplates(dist, page.inst.data.root), [])
   })
   await check('wcc output renders the page data', () => {
     const text = vdomText(gwx(`${ROUTE}.wxml`)(page.inst.data, {}, {})).join(' | ')
-    assert.match(text, /¥1,234\.56/, text)
+    assert.match(text, /上班打卡/, text)
   })
-  await check('tapping the vantui button shows the fee', async () => {
-    const button = findNode(page.inst.data.root, hasClass('van-native-button'))
-    assert.ok(button, 'no .van-native-button in the page')
+  await check('tapping 上班打卡 clocks in and shows today\'s takings', async () => {
+    const duty = findNode(page.inst.data.root, hasClass('index__duty-button'))
+    const button = duty && findNode(duty, hasClass('van-native-button'))
+    assert.ok(button, 'no 上班打卡 button in the page')
     tap(page.inst, button)
-    await tick(100)
-    assert.match(allText(page.inst.data.root), /手续费（0\.38%）.*¥4\.69/)
-    assert.match(vdomText(gwx(`${ROUTE}.wxml`)(page.inst.data, {}, {})).join(' | '), /¥4\.69/)
+    await waitFor(() => /下班打卡/.test(allText(page.inst.data.root)) && /¥25\.00/.test(allText(page.inst.data.root)))
+    assert.ok(server.sent.some((r) => r.method === 'POST' && r.url.endsWith('/v1/mobile/stores/sto_1/clock-in')))
+    assert.match(vdomText(gwx(`${ROUTE}.wxml`)(page.inst.data, {}, {})).join(' | '), /下班打卡/)
     assert.deepEqual(missingTemplates(dist, page.inst.data.root), [])
   })
   await check('no uncaught errors in the page runtime', () => {

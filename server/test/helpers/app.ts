@@ -18,6 +18,7 @@ export function testConfig (overrides: Partial<TestConfig> = {}): TestConfig {
     bodyLimitBytes: 64 * 1024,
     trustProxy: false,
     h5DistDir: mkdtempSync(path.join(tmpdir(), 'yima-h5-')),
+    miniProgramH5DistDir: mkdtempSync(path.join(tmpdir(), 'yima-mp-h5-')),
     publicUrl: 'http://127.0.0.1:3000',
     sessionSecret: new Secret('test-session-secret-'.padEnd(48, 'x')),
     secretsKey: new Secret(randomBytes(32)),
@@ -29,6 +30,7 @@ export function testConfig (overrides: Partial<TestConfig> = {}): TestConfig {
       alipayOpenAuthUrl: 'https://openauth.alipay.com/',
     },
     platformOfficialAccount: null,
+    miniProgram: null,
     wechatComponent: null,
     ...overrides,
   }

@@ -50,6 +50,7 @@ export function useChannels (): { get: () => Channels } {
           alipayOpenAuthUrl: c.alipay.endpoint,
         },
         platformOfficialAccount: { appId: platform.body.appid, secret: new Secret(platform.body.secret) },
+        miniProgram: { appId: c.wxmp.miniProgram.appId, secret: new Secret(c.wxmp.miniProgram.appSecret) },
         wechatComponent: {
           appId: c.wxmp.component.appid,
           secret: new Secret(c.wxmp.component.secret),

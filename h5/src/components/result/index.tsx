@@ -10,6 +10,7 @@ export function ResultPage ({ view, className = '', children }: { view: ResultVi
       <View className='result__icon'>{view.tone === 'success' ? '✓' : '!'}</View>
       <View className='result__title'>{view.title}</View>
       <View className='result__detail'>{view.detail}</View>
+      {view.next !== undefined && <a className='result__next' href={view.next.href}>{view.next.label}</a>}
       {children}
     </View>
   )

@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components'
 import { SCAN_PROBLEMS, STAFF_ROLE_LABELS } from '@yima/shared'
 import { ResultPage } from '../../components/result'
 import { queryParam } from '../../lib/format'
+import { STAFF_APP_URL } from '../../lib/scan-result'
 import { errorMessage } from '../../lib/forms'
 import { ENTITY_KINDS, getManagedEntity, type EntityKind, type ManagedEntity } from '../../services/mobile'
 import { ApiError } from '../../services/api'
@@ -63,7 +64,8 @@ export default function Manage () {
           </View>
         ))}
       </View>
-      <View className='manage__note'>更多管理功能（商户进件、门店与店员、二维码）请在电脑上登录云支付后台操作。</View>
+      <a className='manage__staff-app' href={STAFF_APP_URL}>进入商户助手（门店、店员、设备、交易）</a>
+      <View className='manage__note'>商户进件、二维码批次等更多功能请在电脑上登录云支付后台操作。</View>
     </View>
   )
 }

@@ -1,3 +1,1 @@
-export default definePageConfig({
-  navigationBarTitleText: 'yima 商户助手',
-})
+export default definePageConfig({ navigationBarTitleText: 'yima 商户助手' })

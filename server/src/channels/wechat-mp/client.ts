@@ -63,3 +63,14 @@ export class WechatOAuth {
     })
   }
 }
+
+/** What `jscode2session` answers; the session_key stays with the caller that needs it (yima does not). */
+export interface MiniProgramIdentity { openid: string, unionid?: string }
+
+/** Mini-program sign-in (小程序登录): trades the code of `wx.login()` for the user's openid. */
+export async function code2Session (hosts: WechatHosts, o: { appId: string, secret: string, code: string }): Promise<MiniProgramIdentity> {
+  const r = await wechatCall<MiniProgramIdentity & { session_key?: string }>(hosts.api, 'sns/jscode2session', {
+    query: { appid: o.appId, secret: o.secret, js_code: o.code, grant_type: 'authorization_code' },
+  })
+  return { openid: r.openid, ...(r.unionid === undefined ? {} : { unionid: r.unionid }) }
+}

@@ -7,14 +7,14 @@ import type { Db } from '../../db/client'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 import type { AppContext, AppState } from '../../http/context'
 import { idempotent } from '../../http/idempotency'
+import { mobileSession, mobileSessionKey, rolesOf as mobileRolesOf } from '../tenancy/mobile'
 import { callerOf } from '../tenancy/routes'
 import type { ScanTokens } from '../tenancy/scan-tokens'
-import { WX_SESSION_COOKIE } from '../tenancy/scan.routes'
 import type { StaffRow } from '../tenancy/tenancy.schema'
 import type { MicropayService } from './micropay.service'
 import type { OrderRow } from './payment.schema'
 import { findOrderInScope } from './payment.repo'
-import { cashierAt, mayViewOrder, refundAuthorizer, scopeOfRoles, staffRolesOf } from './refund.policy'
+import { cashierAt, mayViewOrder, refundAuthorizer, scopeOfRoles } from './refund.policy'
 import { refundDto, type RefundService } from './refund.service'
 
 export interface OrderRouteDeps { db: Db, clock: Clock, tokens: ScanTokens, micropay: MicropayService, refunds: RefundService }
@@ -47,9 +47,6 @@ export const orderDto = (o: OrderRow): OrderDto => ({
   createdAt: o.createdAt.toISOString(),
 })
 
-interface MobileSession { appId: string, openid: string }
-type MobileContext = AppContext & { state: AppState & { mobile?: MobileSession } }
-
 /**
  * Orders for the people who take and refund them (P2, P5): the console (SP operators, scoped by
  * the guard) and staff phones (the `yima_wx` session a management code set). Micropay answers 200
@@ -72,20 +69,9 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
   const id = (ctx: AppContext): string => String((ctx as unknown as { params: Record<string, string> }).params.id)
   const keys = idempotent(d)
 
-  /** The WeChat user of the session cookie; 401 without one (the phone scans the management code again). */
-  const mobile: Middleware<AppState> = async (ctx, next) => {
-    const session = d.tokens.verify<{ appId: string, openid: string }>(ctx.cookies.get(WX_SESSION_COOKIE) ?? '', 'wx_session')
-    if (session === undefined) throw new AppError('authentication', 'unauthenticated', '请重新扫描管理二维码')
-    const state = (ctx as MobileContext).state
-    state.mobile = { appId: session.appId, openid: session.openid }
-    await next()
-  }
-  const mobileKeys = idempotent(d, { scope: (ctx) => { const s = (ctx as MobileContext).state.mobile; return `wx:${s?.appId ?? ''}:${s?.openid ?? ''}` } })
-  const rolesOf = async (ctx: AppContext): Promise<StaffRow[]> => {
-    const s = (ctx as MobileContext).state.mobile
-    if (s === undefined) throw new AppError('authentication', 'unauthenticated')
-    return await staffRolesOf(d.db, s.appId, s.openid)
-  }
+  const mobile = mobileSession(d)
+  const mobileKeys = idempotent(d, { scope: mobileSessionKey })
+  const rolesOf = (ctx: AppContext): StaffRow[] => mobileRolesOf(ctx)
   const consoleOrder = async (ctx: AppContext): Promise<OrderRow> => {
     const order = await findOrderInScope(d.db, callerOf(ctx).scope, id(ctx))
     if (order === undefined) throw new AppError('not_found', 'order_not_found')
@@ -115,7 +101,7 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
   doc('post', '/v1/mobile/micropay', '店员刷卡收款（管理二维码的微信会话）：商户管理员、店长或本店店员', { body: MicropayBody, mobile: true, tag: '刷卡支付', responses: micropayResponses })
   router.post('/v1/mobile/micropay', mobile, mobileKeys, async (ctx) => {
     const body = MicropayBody.parse(ctx.request.body)
-    const roles = await rolesOf(ctx)
+    const roles = rolesOf(ctx)
     const store = await d.micropay.store(scopeOfRoles(roles), body.storeId)
     micropayAnswer(ctx, await d.micropay.charge(store, body, cashierAt(roles, store).id))
   })
@@ -124,7 +110,7 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
   router.get('/v1/orders/:id', guard, async (ctx) => { ctx.body = orderDto(await consoleOrder(ctx)) })
   doc('get', '/v1/mobile/orders/:id', '订单详情（店员手机）：店员仅在班时或自己收的单可见', { mobile: true })
   router.get('/v1/mobile/orders/:id', mobile, async (ctx) => {
-    const roles = await rolesOf(ctx)
+    const roles = rolesOf(ctx)
     const order = await staffOrder(ctx, roles)
     if (!await mayViewOrder(d.db, roles, order)) throw new AppError('permission', 'forbidden', '不在班：上班打卡后才能查看本店交易')
     ctx.body = orderDto(order)
@@ -137,6 +123,14 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
     ctx.body = { object: 'list', data, hasMore: false } satisfies List<RefundDto>
   })
   const refundResponses = { 201: '已受理（processing）或已退款', 200: '同一退款单号的重复请求：返回该退款的当前状态' }
+  doc('get', '/v1/mobile/orders/:id/refunds', '订单的退款列表（店员手机）：与订单详情同样的可见范围', { mobile: true, tag: '退款' })
+  router.get('/v1/mobile/orders/:id/refunds', mobile, async (ctx) => {
+    const roles = rolesOf(ctx)
+    const order = await staffOrder(ctx, roles)
+    if (!await mayViewOrder(d.db, roles, order)) throw new AppError('permission', 'forbidden', '不在班：上班打卡后才能查看本店交易')
+    const data = (await d.refunds.list(order)).map(refundDto)
+    ctx.body = { object: 'list', data, hasMore: false } satisfies List<RefundDto>
+  })
   doc('post', '/v1/orders/:id/refunds', '退款（全额或部分）；退款单号相同即同一笔退款', { body: RefundBody, tag: '退款', responses: refundResponses })
   router.post('/v1/orders/:id/refunds', guard, keys, async (ctx) => {
     const body = RefundBody.parse(ctx.request.body)
@@ -146,7 +140,7 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
   doc('post', '/v1/mobile/orders/:id/refunds', '店员退款：商户管理员、店长；店员需有退款权限且在班', { body: RefundBody, mobile: true, tag: '退款', responses: refundResponses })
   router.post('/v1/mobile/orders/:id/refunds', mobile, mobileKeys, async (ctx) => {
     const body = RefundBody.parse(ctx.request.body)
-    const roles = await rolesOf(ctx)
+    const roles = rolesOf(ctx)
     const order = await staffOrder(ctx, roles)
     const authorizer = await refundAuthorizer(d.db, roles, order)
     refundAnswer(ctx, await d.refunds.create({ kind: 'staff', id: authorizer.id }, order, body))

@@ -1,8 +1,8 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import { AppError } from '@yima/shared'
 import type { Executor } from '../../db/client'
 import type { Scope } from '../tenancy/scope'
-import { staff, type StaffRow, type StoreRow } from '../tenancy/tenancy.schema'
+import type { StaffRow, StoreRow } from '../tenancy/tenancy.schema'
 import { staffShifts } from '../shifts/shifts.schema'
 import type { OrderRow } from './payment.schema'
 
@@ -11,12 +11,6 @@ import type { OrderRow } from './payment.schema'
  * several roles (a merchant admin who is also a clerk somewhere); each rule looks for the role
  * that allows the act. Console accounts are the SP's operators and act on their whole scope.
  */
-
-/** The roles a WeChat user activated: the same rows wechatScope reads. */
-export async function staffRolesOf (exec: Executor, appId: string, openid: string): Promise<StaffRow[]> {
-  return await exec.select().from(staff)
-    .where(and(eq(staff.wxAppId, appId), eq(staff.wxOpenid, openid), isNotNull(staff.activatedAt), isNull(staff.deletedAt)))
-}
 
 /** Their scope, as wechatScope computes it, from rows already loaded. */
 export function scopeOfRoles (roles: readonly StaffRow[]): Scope {

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-redeclare -- each zod schema and the type it infers share one name, the zod idiom */
 import { z } from 'zod'
 import { fen, type Fen } from '@yima/shared'
+import { plateCode } from './code'
 import { QR_KINDS } from './qr-codes.schema'
 
 /*
@@ -42,6 +43,15 @@ export const BindByCodeBody = BindQrCodeBody.extend({
   code: z.string().max(64).transform((s) => s.replace(/[\s-]/g, '').toLowerCase()),
 })
 export type BindByCodeBody = z.infer<typeof BindByCodeBody>
+
+/**
+ * Binding on the phone (`/v1/mobile/stores/:id/qr-codes/bind`): the store is the page's, and the
+ * code is typed off the plate or is the printed URL the camera read.
+ */
+export const MobileBindBody = BindQrCodeBody.omit({ storeId: true }).extend({
+  code: z.string().max(600).transform(plateCode).pipe(z.string().min(1, '请填写码牌上的编号，或扫码')),
+})
+export type MobileBindBody = z.infer<typeof MobileBindBody>
 
 export const UpdateQrCodeBody = z.object({ name: name.optional(), unitPriceFen: unitPriceFen.optional() })
 export type UpdateQrCodeBody = z.infer<typeof UpdateQrCodeBody>

@@ -25,3 +25,12 @@ export const codeUrl = (publicUrl: string, code: string): string => `${publicUrl
 
 /** `abcd-efgh-jkmn`: the code as people read it off a plate. */
 export const displayCode = (code: string): string => code.match(/.{1,4}/g)?.join('-') ?? code
+
+/**
+ * The code out of what a person typed or the camera read: the printed URL (`…/q/<code>`) or the
+ * code itself, as printed (`ABCD-EFGH-JKMN`, spaces and dashes are the same code).
+ */
+export function plateCode (input: string): string {
+  const inUrl = /\/q\/([^/?#\s]+)/.exec(input)
+  return (inUrl?.[1] ?? input).replace(/[\s-]/g, '').toLowerCase()
+}

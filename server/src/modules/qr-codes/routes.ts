@@ -5,8 +5,12 @@ import { AppError } from '@yima/shared'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 import type { AppContext, AppState } from '../../http/context'
 import { rateLimit } from '../../http/rate-limit'
+import { mobileCaller, mobileSession, requireStoreManager, rolesOf } from '../tenancy/mobile'
+import { documenter } from '../tenancy/route-doc'
 import { callerOf } from '../tenancy/routes'
-import { BindByCodeBody, BindQrCodeBody, CreateQrBatchBody, CreateQrCodeBody, QrCodeListQuery, UpdateQrCodeBody } from './bodies'
+import type { ScanTokens } from '../tenancy/scan-tokens'
+import { scopeOfStaff } from '../tenancy/scope'
+import { BindByCodeBody, BindQrCodeBody, CreateQrBatchBody, CreateQrCodeBody, MobileBindBody, QrCodeListQuery, UpdateQrCodeBody } from './bodies'
 import { batchPdf, platePdf, platePng } from './plates/plates'
 import { codeUrl } from './code'
 import { PLATE_FOOTER, QrCodeService, type QrCodeDeps } from './qr-codes.service'
@@ -20,9 +24,10 @@ const BatchListQuery = z.object({ serviceProviderId: z.string().max(64).optional
 
 /**
  * QR codes (S1, S3, S4): the console API behind `guard` (scoped like every tenancy route), the
- * printed URL `/q/:code`, and `/v1/public/qr/:code` for the customer's pay page.
+ * store's codes on the staff phones (`yima_wx` session, mobile.ts), the printed URL `/q/:code`,
+ * and `/v1/public/qr/:code` for the customer's pay page.
  */
-export function qrCodeRoutes (deps: QrCodeDeps, guard: Middleware<AppState>, openapi: OpenAPIRegistry): Router<AppState, DefaultContext> {
+export function qrCodeRoutes (deps: QrCodeDeps & { tokens: ScanTokens }, guard: Middleware<AppState>, openapi: OpenAPIRegistry): Router<AppState, DefaultContext> {
   const codes = new QrCodeService(deps)
   const resolver = new QrResolver(deps)
   const router = new Router<AppState, DefaultContext>()
@@ -76,6 +81,24 @@ export function qrCodeRoutes (deps: QrCodeDeps, guard: Middleware<AppState>, ope
     const plate = await codes.plate(callerOf(ctx), id(ctx))
     pdf(ctx, `qr-${plate.code}.pdf`)
     ctx.body = platePdf(plate)
+  })
+
+  // On the phone: everyone of the store sees its codes; binding a plate to it (seed 000 绑定空白二维码)
+  // is for the merchant admin and the store's manager, like its people and devices.
+  const mobile = mobileSession({ db: deps.db, tokens: deps.tokens })
+  const mobileDoc = documenter(openapi, '收款二维码')
+  mobileDoc('get', '/v1/mobile/stores/:id/qr-codes', '门店的收款二维码：门店码、店员码、定额二维码（商户管理员、本店店长和店员）', { mobile: true })
+  router.get('/v1/mobile/stores/:id/qr-codes', mobile, async (ctx) => {
+    const store = await deps.tenancy.merchants.store(scopeOfStaff(rolesOf(ctx)), id(ctx))
+    ctx.body = await codes.list(mobileCaller(ctx), { storeId: store.id })
+  })
+  mobileDoc('post', '/v1/mobile/stores/:id/qr-codes/bind', '按码牌编号或扫到的二维码地址把空码绑定到本门店（可指定本店店员）；已绑定时 409 qr_code_already_bound（商户管理员、本店店长）', { mobile: true, body: MobileBindBody })
+  router.post('/v1/mobile/stores/:id/qr-codes/bind', mobile, async (ctx) => {
+    const roles = rolesOf(ctx)
+    const store = await deps.tenancy.merchants.store(scopeOfStaff(roles), id(ctx))
+    const by = requireStoreManager(roles, store)
+    const body = MobileBindBody.parse(ctx.request.body)
+    ctx.body = await codes.bindByCode(mobileCaller(ctx, by), { ...body, storeId: store.id })
   })
 
   doc('get', '/v1/qr-batches', '空码批次列表', { tag: '空码' })

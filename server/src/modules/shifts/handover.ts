@@ -127,6 +127,13 @@ export function chinaTime (d: Date): string {
   return `${t.slice(0, 10)} ${t.slice(11, 16)}`
 }
 
+/** The calendar day in China that `now` falls on, as an instant range [from, to). */
+export function chinaDay (now: Date): { date: string, from: Date, to: Date } {
+  const date = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10)
+  const from = new Date(`${date}T00:00:00+08:00`)
+  return { date, from, to: new Date(from.getTime() + 24 * 3600_000) }
+}
+
 const KIND_LABELS: Record<HandoverKind, string> = {
   closed: '已交班',
   forgot_clock_out: '未下班打卡（按下一位店员上班时间交班）',

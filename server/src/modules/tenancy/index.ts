@@ -8,6 +8,7 @@ import { WechatComponent } from '../../channels/wechat-mp/component'
 import type { AuditLog } from '../audit'
 import { MaidanService } from './maidan.service'
 import { MerchantService } from './merchants.service'
+import { MiniProgramSignIn } from './mini-program'
 import { OfficialAccountService } from './official-account.service'
 import type { TenancyServices } from './routes'
 import { ScanTokens } from './scan-tokens'
@@ -20,6 +21,7 @@ import { SubServiceProviderService } from './sub-service-providers.service'
 export { tenancyRoutes, type TenancyServices } from './routes'
 export { storeRoutes } from './stores.routes'
 export { staffRoutes } from './staff.routes'
+export { miniProgramRoutes } from './mini-program.routes'
 export { mobileSession, mobileCaller, rolesOf, requireStoreManager } from './mobile'
 export { scanRoutes, WX_SESSION_COOKIE } from './scan.routes'
 export { MAIDAN_SYNC_TOPIC } from './maidan.service'
@@ -28,7 +30,7 @@ export type { Caller } from './caller'
 export * from './tenancy.schema'
 
 export interface TenancyDeps {
-  config: Pick<Config, 'publicUrl' | 'channels' | 'wechatComponent' | 'sessionSecret'>
+  config: Pick<Config, 'publicUrl' | 'channels' | 'wechatComponent' | 'sessionSecret' | 'miniProgram'>
   db: Db
   clock: Clock
   newId: IdGenerator
@@ -56,6 +58,7 @@ export function createTenancy (d: TenancyDeps): { services: TenancyServices, tok
     staff: new StaffService(base),
     officialAccounts: new OfficialAccountService(base, sps, component, tokens),
     maidan: new MaidanService({ ...base, outbox: d.outbox }, sps),
+    miniProgram: new MiniProgramSignIn({ db: d.db, clock: d.clock, tokens, hosts: d.config.channels.wechat, miniProgram: d.config.miniProgram }),
     publicUrl: d.config.publicUrl,
   }
   return { services, tokens, component }

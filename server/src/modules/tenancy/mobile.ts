@@ -3,30 +3,61 @@ import { AppError } from '@yima/shared'
 import type { Db } from '../../db/client'
 import type { AppContext, AppState } from '../../http/context'
 import type { Caller } from './caller'
+import { rolesOfMpUser, type MpIdentity, type OaIdentity } from './mini-program'
 import type { ScanTokens } from './scan-tokens'
 import { WX_SESSION_COOKIE } from './scan.routes'
 import { activeRoles, scopeOfStaff, type Ancestry } from './scope'
 import type { StaffRow } from './tenancy.schema'
 
 /**
- * The management pages on a phone (seed 000/003: 扫商户管理二维码 → 配置门店, 店员, 设备). The WeChat
- * user of the `yima_wx` session acts through the roles activated for their openid; what they may
- * see is the scope of those roles (404 outside it), what they may change is decided per action by
- * the helpers below (403 with a reason), and the role that allowed it is the audited actor.
+ * The staff pages on a phone (seed 000/003: 扫商户管理二维码 → 配置门店, 店员, 设备) and the staff
+ * mini-program. The WeChat user — of the `yima_wx` cookie a management or activation code set, or
+ * of the mini-program's bearer session and the official-account identities it is linked to — acts
+ * through the roles activated for them; what they may see is the scope of those roles (404 outside
+ * it), what they may change is decided per action by the helpers below (403 with a reason), and
+ * the role that allowed it is the audited actor.
  */
-interface MobileState extends AppState { staffRoles?: StaffRow[] }
+interface MobileState extends AppState { staffRoles?: StaffRow[], sessionKey?: string }
+
+/** The official-account user of the `yima_wx` cookie, if it is there and valid. */
+export function officialAccountSession (ctx: AppContext, tokens: ScanTokens): OaIdentity | undefined {
+  const session = tokens.verify<{ appId: string, openid: string }>(ctx.cookies.get(WX_SESSION_COOKIE) ?? '', 'wx_session')
+  return session === undefined ? undefined : { appId: session.appId, openid: session.openid }
+}
+
+/** The mini-program user of an `Authorization: Bearer` session, if there is a valid one. */
+export function miniProgramSession (ctx: AppContext, tokens: ScanTokens): MpIdentity | undefined {
+  const bearer = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1]
+  if (bearer === undefined) return undefined
+  const claims = tokens.verify<{ mpAppId: string, mpOpenid: string }>(bearer, 'mp_session')
+  return claims === undefined ? undefined : { mpAppId: claims.mpAppId, mpOpenid: claims.mpOpenid }
+}
 
 export function mobileSession (d: { db: Db, tokens: ScanTokens }): Middleware<AppState> {
   return async (ctx, next) => {
-    const session = d.tokens.verify<{ appId: string, openid: string }>(ctx.cookies.get(WX_SESSION_COOKIE) ?? '', 'wx_session')
-    if (session === undefined) throw new AppError('authentication', 'unauthenticated', '请重新扫描管理二维码')
-    const roles = await activeRoles(d.db, session.appId, session.openid)
-    // Removed since the cookie was set: the session no longer stands for anyone.
-    if (roles.length === 0) throw new AppError('authentication', 'unauthenticated', '请重新扫描管理二维码')
+    const mp = miniProgramSession(ctx, d.tokens)
+    const oa = mp === undefined ? officialAccountSession(ctx, d.tokens) : undefined
+    // Roles are read on every request: someone removed since the session began stands for no one.
+    const roles = mp !== undefined
+      ? await rolesOfMpUser(d.db, mp)
+      : oa !== undefined ? await activeRoles(d.db, oa.appId, oa.openid) : []
+    if (roles.length === 0) {
+      throw mp !== undefined
+        ? new AppError('authentication', 'mini_program_not_linked')
+        : new AppError('authentication', 'unauthenticated', '请重新扫描管理二维码')
+    }
     const state: MobileState = ctx.state
     state.staffRoles = roles
+    state.sessionKey = mp !== undefined ? `mp:${mp.mpAppId}:${mp.mpOpenid}` : `wx:${oa?.appId ?? ''}:${oa?.openid ?? ''}`
     await next()
   }
+}
+
+/** Who is signed in, as a key (e.g. the scope of their Idempotency-Keys): one per WeChat user and app. */
+export function mobileSessionKey (ctx: AppContext): string {
+  const key = (ctx.state as MobileState).sessionKey
+  if (key === undefined) throw new AppError('authentication', 'unauthenticated')
+  return key
 }
 
 export function rolesOf (ctx: AppContext): StaffRow[] {

@@ -4,7 +4,7 @@ import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 export type DocMethod = 'get' | 'post' | 'patch' | 'delete'
 export interface DocOptions {
   body?: z.ZodType
-  /** Staff phones: signed in by the `yima_wx` cookie a management QR sets, not a bearer token. */
+  /** Staff phones: the `yima_wx` cookie a management or activation QR sets, or the mini-program's bearer session. */
   mobile?: boolean
   /** Status → description; 200 OK when absent. */
   responses?: Record<number, string>
@@ -17,7 +17,7 @@ export function documenter (openapi: OpenAPIRegistry, tag: string) {
       method,
       path: path.replace(/:(\w+)/g, '{$1}'),
       tags: [tag],
-      summary: o.mobile === true ? `${summary}（手机端：管理二维码的微信会话）` : summary,
+      summary: o.mobile === true ? `${summary}（手机端：公众号会话或小程序登录）` : summary,
       ...(o.mobile === true ? {} : { security: [{ bearer: [] }] }),
       ...(o.body === undefined ? {} : { request: { body: { content: { 'application/json': { schema: o.body } } } } }),
       responses: { ...errorResponses, ...Object.fromEntries(Object.entries(o.responses ?? { 200: 'OK' }).map(([k, v]) => [k, { description: v }])) },

@@ -7,6 +7,7 @@ import {
 } from '@yima/shared'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 import type { AppContext, AppState } from '../../http/context'
+import type { MiniProgramSignIn } from './mini-program'
 import type { Caller } from './caller'
 import type { MaidanService } from './maidan.service'
 import type { MerchantService } from './merchants.service'
@@ -25,6 +26,7 @@ export interface TenancyServices {
   staff: StaffService
   officialAccounts: OfficialAccountService
   maidan: MaidanService
+  miniProgram: MiniProgramSignIn
   publicUrl: string
 }
 

@@ -67,6 +67,11 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       throw err
     }
   }
+  const startWxSession = (ctx: AppContext, appId: string, openid: string): void => {
+    ctx.cookies.set(WX_SESSION_COOKIE, d.tokens.sign({ purpose: 'wx_session', appId, openid }, WX_SESSION_TTL_SEC), {
+      httpOnly: true, sameSite: 'lax', maxAge: WX_SESSION_TTL_SEC * 1000, overwrite: true,
+    })
+  }
   const targetOfSp = async (spId: string): Promise<OAuthTarget> => s.officialAccounts.target(await s.sps.row(ALL_SCOPE, spId))
 
   // T1: console binding through the platform's own official account.
@@ -119,12 +124,14 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
         throw err
       }
       const person = await s.staff.activate(claims.t, { appId: target.appId, openid, spId: claims.spId, origin: origin(ctx) })
+      // The phone that just activated is signed in to the staff pages, where the person works next.
+      startWxSession(ctx, target.appId, openid)
       const entity = person.storeId !== null
         ? await entityOf(s, ALL_SCOPE, 'store', person.storeId)
         : person.merchantId !== null
           ? await entityOf(s, ALL_SCOPE, 'merchant', person.merchantId)
           : person.sspId !== null ? await entityOf(s, ALL_SCOPE, 'ssp', person.sspId) : await entityOf(s, ALL_SCOPE, 'sp', person.spId)
-      ctx.redirect(resultPage({ ok: 'activated', role: person.role, name: entity.name }))
+      ctx.redirect(resultPage({ ok: 'activated', role: person.role, name: entity.name, staff: '1' }))
     })
   })
 
@@ -150,9 +157,7 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
       const entity = await entityOf(s, ALL_SCOPE, claims.kind, claims.id)
       const roles = await s.staff.rolesFor(entity, target.appId, openid)
       if (roles.length === 0) throw new ScanProblemError('not_an_admin')
-      ctx.cookies.set(WX_SESSION_COOKIE, d.tokens.sign({ purpose: 'wx_session', appId: target.appId, openid }, WX_SESSION_TTL_SEC), {
-        httpOnly: true, sameSite: 'lax', maxAge: WX_SESSION_TTL_SEC * 1000, overwrite: true,
-      })
+      startWxSession(ctx, target.appId, openid)
       ctx.redirect(`/#/pages/manage/index?kind=${claims.kind}&id=${encodeURIComponent(entity.id)}`)
     })
   })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 /*
  * The tenant hierarchy (mission T1–T9). Every row below the service provider carries the ids of
@@ -209,6 +209,36 @@ export const activationCodes = pgTable('activation_codes', {
   uniqueIndex('activation_codes_token').on(t.tokenHash),
   index('activation_codes_staff').on(t.staffId),
 ])
+
+/**
+ * The staff mini-program's users and the official-account identities their roles hang on. Staff
+ * activate through the SP's official account, whose openid differs from the mini-program's; a
+ * one-time link code (below) joins the two. One row per official account: a person who works for
+ * two service providers links twice.
+ */
+export const miniProgramLinks = pgTable('mini_program_links', {
+  mpAppId: text('mp_app_id').notNull(),
+  mpOpenid: text('mp_openid').notNull(),
+  oaAppId: text('oa_app_id').notNull(),
+  oaOpenid: text('oa_openid').notNull(),
+  linkedAt: timestamp('linked_at', { withTimezone: true }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.mpAppId, t.mpOpenid, t.oaAppId] }),
+  index('mini_program_links_oa').on(t.oaAppId, t.oaOpenid),
+])
+
+/**
+ * Link codes: shown to a signed-in official-account user, typed or scanned in the mini-program
+ * within minutes, usable once. Kept as SHA-256 only: nobody needs to see one again.
+ */
+export const miniProgramLinkCodes = pgTable('mini_program_link_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  oaAppId: text('oa_app_id').notNull(),
+  oaOpenid: text('oa_openid').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: created(),
+})
 
 /** One "sync 买单 sub-merchants" run (T8): progress the console polls. */
 export const maidanSyncs = pgTable('maidan_syncs', {

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import request from 'supertest'
 import type Router from '@koa/router'
 import { createIdGenerator, fen } from '@yima/shared'
-import { maidanSyncs, staff } from '../../../src/modules/tenancy'
+import { maidanSyncs, miniProgramLinks, staff } from '../../../src/modules/tenancy'
 import { paymentCallbacks } from '../../../src/modules/payments/payment.schema'
 import { insertOrder } from '../../../src/modules/payments/payment.repo'
 import { outboxJobs } from '../../../src/outbox'
@@ -78,6 +78,7 @@ interface Tenant {
   bindingId: string
   identityId: string
   mobileCookie: string
+  mpToken: string
   storeCode: any
   batchId: string
   blankCode: any
@@ -110,6 +111,10 @@ async function tenant (): Promise<Tenant> {
   const appId = c.sandbox.clients.wxmp.officialAccount.appId
   await database.get().db.update(staff).set({ wxAppId: appId, wxOpenid: openid, activatedAt: new Date() }).where(eq(staff.id, m.admin.id))
   const mobileCookie = `${WX_SESSION_COOKIE}=${live.services.tokens.sign({ purpose: 'wx_session', appId, openid }, 3600)}`
+  // The same admin signed in to the staff mini-program and linked to that identity.
+  const mp = { mpAppId: c.sandbox.clients.wxmp.miniProgram.appId, mpOpenid: `o_mp_${m.admin.id.slice(-8)}` }
+  await database.get().db.insert(miniProgramLinks).values({ ...mp, oaAppId: appId, oaOpenid: openid, linkedAt: new Date() })
+  const mpToken = live.services.tokens.sign({ purpose: 'mp_session', ...mp }, 3600)
   // QR codes: a clerk's code, and a blank batch with one code bound and one still blank.
   const storeCode = (await owner.post(`/v1/stores/${store.id}/qr-codes`, { kind: 'staff', staffId: clerk.id }).expect(201)).body
   const batchId = (await owner.post('/v1/qr-batches', { serviceProviderId: sp.id, count: 2 }).expect(201)).body.id
@@ -125,7 +130,7 @@ async function tenant (): Promise<Tenant> {
   const printer = (await owner.post(`/v1/stores/${store.id}/printers`, { brand: 'feie', sn: feie.sn, key: feie.key }).expect(201)).body
   const speaker = (await owner.post(`/v1/stores/${store.id}/speakers`, { brand: 'brhk', sn: (await device('brhk')).sn }).expect(201)).body
   const spare = { feie: await device('feie'), brhk: await device('brhk') }
-  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
+  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, mpToken, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
 }
 
 async function failedCallback (merchant: any, store: any): Promise<{ orderId: string, callbackId: string }> {
@@ -222,6 +227,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'POST /v1/qr-codes/bind-by-code': { code: b.blankCode.code, storeId: a.store.id },
     // Charging at B's store, refunding B's order: a scope slip would write an order or a refund.
     'POST /v1/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
+    'POST /v1/mobile/stores/:id/qr-codes/bind': { code: b.blankCode.code },
     'POST /v1/mobile/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
     'POST /v1/orders/:id/refunds': { amountFen: 1 },
     'POST /v1/mobile/orders/:id/refunds': { amountFen: 1 },
@@ -282,6 +288,7 @@ describe('no request crosses tenants (T9)', () => {
       { name: 'SP owner', auth: (t) => t.set('authorization', `Bearer ${a.owner.token}`) },
       { name: 'sub-SP account', auth: (t) => t.set('authorization', `Bearer ${a.agent.token}`) },
       { name: 'merchant admin (WeChat session)', auth: (t) => t.set('cookie', a.mobileCookie) },
+      { name: 'merchant admin (mini-program)', auth: (t) => t.set('authorization', `Bearer ${a.mpToken}`) },
       { name: 'anonymous', auth: (t) => t },
     ]
     const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,

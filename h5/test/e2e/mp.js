@@ -1,0 +1,251 @@
+// The store-operations scenario of the browser test (issue 6: S2, H1, N1, S6, S7), run by run.js
+// against the real server wired to the sandbox, on the mini-program's H5 build (served at /mp/).
+// A store manager, activated by a phone scan, adds a clerk in 商户助手; the clerk activates with
+// their own phone, clocks in; a customer pays at the store code; the clerk's WeChat inbox, the
+// store's printer and speaker all hear of it; the clerk clocks out and the next payment reaches
+// nobody; back on duty with the official account unfollowed, the message falls back to SMS.
+const assert = require('assert/strict')
+const path = require('path')
+const { wechatPaySettings } = require('./sandbox-keys')
+
+/** A console account of its own, created by run.js before the server starts (embedded DB). */
+const MP_ACCOUNT = { login: 'mpops', password: 'S3cure-mp!' }
+const USERS = {
+  binder: { id: 'mp-binder', nickname: '孙七', phone: '13700000001' },
+  manager: { id: 'mp-manager', nickname: '周店长', phone: '13700000002' },
+  clerk: { id: 'mp-clerk', nickname: '吴店员', phone: '13700000003' },
+  customer: { id: 'mp-customer', nickname: '郑顾客', phone: '13700000004' },
+}
+const CLERK_NAME = '吴店员'
+const CLERK_PHONE = '13900001234'
+const MESSAGE_WAIT_MS = 20_000
+
+/**
+ * @param {object} o
+ * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
+ * @param {import('playwright-core').Browser} o.browser
+ * @param {string} o.base the server
+ * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
+ * @param {string} o.shots screenshot folder
+ * @param {string} o.wechatUa
+ */
+async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
+  const state = {}
+  const contexts = []
+  const errors = []
+  const step = async (label, needs, fn) => {
+    await check(label, async () => {
+      const missing = needs.filter((k) => state[k] === undefined)
+      if (missing.length > 0) {
+        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
+        throw Object.assign(new Error(msg), { stack: msg })
+      }
+      await fn()
+    })
+  }
+  const phone = async (simUser) => {
+    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: wechatUa })
+    contexts.push(ctx)
+    await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
+    const page = await ctx.newPage()
+    page.on('pageerror', (e) => errors.push(`${simUser}: ${e.message}`))
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
+    return { ctx, page }
+  }
+  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
+  const v = (sel) => `${sel} >> visible=true`
+  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
+  const json = async (url, init) => {
+    const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
+    const raw = await res.text()
+    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}: ${raw.slice(0, 500)}`)
+    return raw === '' ? null : JSON.parse(raw)
+  }
+  const api = async (method, p, body) => await json(`${base}${p}`, {
+    method,
+    headers: state.token === undefined ? {} : { authorization: `Bearer ${state.token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const sim = async (host, method, p, body) => await json(`${sandbox.urls[host]}${p}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  /** Polls `read` until `done` accepts what it answers. */
+  const eventually = async (what, read, done, timeoutMs = MESSAGE_WAIT_MS) => {
+    const deadline = Date.now() + timeoutMs
+    let last
+    while (Date.now() < deadline) {
+      last = await read()
+      if (done(last)) return last
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+    throw new Error(`${what}: still ${JSON.stringify(last).slice(0, 800)}`)
+  }
+  const oa = sandbox.clients.wxmp.officialAccount
+  const inbox = async () => await sim('wxmp', 'GET', `/__sim/wxmp/messages?openid=${encodeURIComponent(state.clerkOpenid)}`)
+  const smsInbox = async () => await sim('sms', 'GET', `/__sim/sms/messages?phone=${CLERK_PHONE}`)
+  const device = async (sn) => await sim('devices', 'GET', `/__sim/devices/${encodeURIComponent(sn)}`)
+  /** The customer pays `keys` (yuan on the keypad) at the store code in the sandbox cashier; resolves with the order id. */
+  const pay = async (keys) => {
+    const { page } = state.customer
+    await page.goto(state.storeCode)
+    await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
+    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
+    await page.click(v('.pay__submit'))
+    await page.frameLocator('iframe[src*="/__sim/cashier/wx"]').locator('#pay').click({ timeout: 15_000 })
+    await page.waitForURL(/pages\/pay\/result\/index/, { timeout: 20_000 })
+    await page.waitForFunction(() => document.querySelector('.pay-result__title')?.textContent === '支付成功', null, { timeout: 20_000 })
+    return new URL(page.url().replace('#/', '')).searchParams.get('id')
+  }
+  /** The staff app's home on a phone, fresh. */
+  const home = async (page) => {
+    await page.goto(`${base}/mp/#/pages/index/index`)
+    await page.waitForSelector(v('.index__hello'), { timeout: 20_000 })
+  }
+
+  try {
+    await step('mp: sandbox WeChat users, console account signs in and binds WeChat (a phone scan)', [], async () => {
+      for (const u of Object.values(USERS)) await sim('wxmp', 'POST', '/__sim/wxmp/users', u)
+      state.token = (await api('POST', '/v1/auth/login', MP_ACCOUNT)).accessToken
+      const binding = await api('POST', '/v1/console/wechat-bindings')
+      const { page } = await phone(USERS.binder.id)
+      await page.goto(binding.url)
+      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
+      assert.equal(await text(page, '.result__title'), '绑定成功')
+      state.bound = true
+    })
+
+    await step('mp: SP, merchant, store, store code, a Feie printer and a BRHK speaker for the store (API)', ['bound'], async () => {
+      const sp = await api('POST', '/v1/service-providers', {
+        name: 'yima 门店运营测试服务商',
+        shortName: '门店运营',
+        adminName: '孙七',
+        adminPhone: '13700000001',
+        wechatPay: wechatPaySettings(sandbox),
+      })
+      const { sub_mchid: subMchId } = await sim('wxpay', 'POST', '/__sim/wxpay/merchants', { name: '门店运营测试面馆' })
+      const { merchant } = await api('POST', '/v1/merchants', {
+        serviceProviderId: sp.id,
+        name: '门店运营测试面馆有限公司',
+        shortName: '运营面馆',
+        adminName: '钱八',
+        adminEmail: 'qianba@example.com',
+        wechatSubMchId: subMchId,
+      })
+      const store = await api('POST', `/v1/merchants/${merchant.id}/stores`, { name: '运营面馆', branchName: '科技园店', address: '深圳市南山区' })
+      const storeCode = await api('POST', `/v1/stores/${store.id}/qr-codes`, { kind: 'store', name: '收银台' })
+      const feie = await sim('devices', 'POST', '/__sim/devices', { vendor: 'feie' })
+      const brhk = await sim('devices', 'POST', '/__sim/devices', { vendor: 'brhk' })
+      await api('POST', `/v1/stores/${store.id}/printers`, { brand: 'feie', sn: feie.sn, key: feie.key })
+      await api('POST', `/v1/stores/${store.id}/speakers`, { brand: 'brhk', sn: brhk.sn })
+      const manager = await api('POST', `/v1/stores/${store.id}/staff`, { name: '周店长', role: 'store_manager', phone: USERS.manager.phone })
+      Object.assign(state, { storeId: store.id, storeCode: storeCode.url, printerSn: feie.sn, speakerSn: brhk.sn, managerId: manager.id })
+    })
+
+    await step('mp: the manager activates with a phone scan → 激活成功 → 进入商户助手 → home shows 运营面馆 店长', ['managerId'], async () => {
+      const { url } = await api('GET', `/v1/staff/${state.managerId}/activation-qr`)
+      const { page } = await phone(USERS.manager.id)
+      await page.goto(url)
+      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
+      assert.equal(await text(page, '.result__title'), '激活成功')
+      await page.click(v('.result__next'))
+      await page.waitForSelector(v('.index__hello'), { timeout: 20_000 })
+      assert.match(page.url(), /\/mp\/#\/pages\/index\/index/)
+      assert.equal(await text(page, '.index__name'), '周店长')
+      assert.match(await text(page, '.index__roles'), /运营面馆 店长/)
+      await shot(page, 'mp-manager-home.png')
+      state.manager = page
+    })
+
+    await step(`mp: the manager opens 我的门店 → 运营面馆 → 添加员工, adds clerk ${CLERK_NAME} (${CLERK_PHONE}) → the activation QR shows`, ['manager'], async () => {
+      const page = state.manager
+      await page.click(v('.index__stores'))
+      await page.click(v('.store-cell >> text=运营面馆'), { timeout: 15_000 })
+      await page.waitForSelector(v('.add-staff'), { timeout: 15_000 })
+      await page.click(v('.add-staff'))
+      await page.fill(v('.staff-name input'), CLERK_NAME)
+      await page.fill(v('.staff-phone input'), CLERK_PHONE)
+      await page.click(v('.save-staff'))
+      const url = await text(page, '.activation-url')
+      assert.match(url, /\/scan\/activate\?t=/)
+      await shot(page, 'mp-clerk-added.png')
+      state.activationUrl = url
+    })
+
+    await step(`mp: the clerk scans the activation QR with WeChat (${USERS.clerk.id}) → 激活成功 → 商户助手 → 上班打卡`, ['activationUrl'], async () => {
+      const { page } = await phone(USERS.clerk.id)
+      await page.goto(state.activationUrl)
+      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
+      assert.equal(await text(page, '.result__title'), '激活成功')
+      await page.click(v('.result__next'))
+      await page.waitForSelector(v('.index__duty-button'), { timeout: 20_000 })
+      assert.match(await text(page, '.index__roles'), /运营面馆 店员/)
+      assert.equal(await text(page, '.index__duty-button'), '上班打卡')
+      await page.click(v('.index__duty-button'))
+      await page.waitForFunction(() => [...document.querySelectorAll('.index__duty-button')].some((b) => b.textContent?.trim() === '下班打卡'), null, { timeout: 15_000 })
+      await shot(page, 'mp-clerk-on-duty.png')
+      const users = await sim('wxmp', 'GET', '/__sim/wxmp/users')
+      state.clerkOpenid = users.find((u) => u.id === USERS.clerk.id).openids[oa.appId].openid
+      state.clerk = page
+    })
+
+    await step('mp: a customer pays ¥8.80 at the store code → the clerk\'s WeChat inbox has the payment message', ['clerk', 'storeCode'], async () => {
+      state.customer = await phone(USERS.customer.id)
+      state.firstOrder = await pay('8.8')
+      const messages = await eventually('the clerk\'s inbox', inbox, (m) => m.length >= 1)
+      assert.equal(messages.length, 1)
+      assert.match(JSON.stringify(messages[0].data), /8\.80/)
+    })
+
+    await step('mp: the store\'s printer printed the receipt and the speaker said the amount', ['firstOrder'], async () => {
+      const printer = await eventually('the printer', () => device(state.printerSn), (d) => d.printed.length >= 1)
+      assert.match(printer.printed[0].content, /8\.80/)
+      const speaker = await eventually('the speaker', () => device(state.speakerSn), (d) => d.spoken.length >= 1)
+      assert.match(JSON.stringify(speaker.spoken[0]), /8\.8/)
+    })
+
+    await step('mp: the clerk sees today\'s takings and the order in 交易记录', ['firstOrder'], async () => {
+      const page = state.clerk
+      await home(page)
+      await page.waitForSelector(v('.index__net-amount'), { timeout: 15_000 })
+      assert.equal(await text(page, '.index__net-amount'), '¥8.80')
+      await page.goto(`${base}/mp/#/pages/orders/index?storeId=${state.storeId}`)
+      await page.waitForSelector(v('text=¥8.80'), { timeout: 15_000 })
+      await shot(page, 'mp-clerk-orders.png')
+    })
+
+    await step('mp: the clerk clocks out; the next payment (¥3.00) reaches nobody', ['firstOrder'], async () => {
+      const page = state.clerk
+      await home(page)
+      await page.waitForSelector(v('.index__duty-button'), { timeout: 15_000 })
+      assert.equal(await text(page, '.index__duty-button'), '下班打卡')
+      await page.click(v('.index__duty-button'))
+      await page.waitForFunction(() => [...document.querySelectorAll('.index__duty-button')].some((b) => b.textContent?.trim() === '上班打卡'), null, { timeout: 15_000 })
+      const order = await pay('3')
+      // The printer still prints it (the store's device), so its receipt marks that the jobs ran.
+      await eventually('the printer', () => device(state.printerSn), (d) => d.printed.some((p) => p.content.includes('3.00')))
+      assert.equal((await inbox()).length, 1, 'no message while off duty')
+      assert.deepEqual(await smsInbox(), [], 'no SMS either')
+      const deliveries = await api('GET', `/v1/orders/${order}/deliveries`)
+      assert.deepEqual(deliveries.data.filter((d) => d.recipient.kind === 'staff'), [])
+      state.offDutyChecked = true
+    })
+
+    await step('mp: back on duty with the official account unfollowed: the template message fails and an SMS goes to the clerk\'s phone', ['offDutyChecked'], async () => {
+      const page = state.clerk
+      await home(page)
+      await page.click(v('.index__duty-button'))
+      await page.waitForFunction(() => [...document.querySelectorAll('.index__duty-button')].some((b) => b.textContent?.trim() === '下班打卡'), null, { timeout: 15_000 })
+      await sim('wxmp', 'POST', '/__sim/wxmp/subscriptions', { openid: state.clerkOpenid, subscribed: false })
+      await pay('5.2')
+      const sms = await eventually('the clerk\'s SMS', smsInbox, (m) => m.length >= 1)
+      assert.match(sms[0].text, /5\.20/)
+      assert.equal((await inbox()).length, 1, 'the template message did not arrive')
+    })
+
+    await check('mp: no page errors on the staff and customer phones', async () => {
+      assert.deepEqual(errors, [])
+    })
+  } finally {
+    for (const ctx of contexts) await ctx.close().catch(() => {})
+  }
+}
+
+module.exports = { mpScenario, MP_ACCOUNT }

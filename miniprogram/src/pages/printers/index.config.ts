@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '云打印机和云喇叭',
+})
