@@ -12,6 +12,7 @@ import { migrate } from '@yima/server/src/db/migrate'
 import { listen } from '@yima/server/src/lifecycle/http-server'
 import { Outbox, OutboxWorker, type JobHandlers } from '@yima/server/src/outbox'
 import { payBench } from './pay'
+import { reportsBench } from './reports'
 
 const logger = pino({ level: 'silent' })
 const newId = createIdGenerator()
@@ -84,18 +85,25 @@ async function httpBench (database: Database): Promise<void> {
 
 async function main (): Promise<void> {
   const url = process.env.DATABASE_URL
-  const database = url === undefined || url === ''
-    ? await openDatabase({ kind: 'pglite' })
-    : await openDatabase({ kind: 'postgres', url, poolMax: 16 })
-  await migrate(database, url)
-  process.stdout.write(`\nyima bench on ${database.kind === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL'}, node ${process.version}\n\n`)
-  // `npm run bench -- <name>…` runs only the named benchmarks.
+  // `npm run bench -- <name>…` runs only the named benchmarks; `reports` (minutes of seeding, in a
+  // database of its own) only when named.
   const only = new Set(process.argv.slice(2))
   const wanted = (name: string): boolean => only.size === 0 || only.has(name)
-  if (wanted('outbox')) await outboxBench(database)
-  if (wanted('http')) await httpBench(database)
-  if (wanted('pay')) await payBench(database, record)
-  await database.close()
+  if (only.size !== 1 || !only.has('reports')) {
+    const database = url === undefined || url === ''
+      ? await openDatabase({ kind: 'pglite' })
+      : await openDatabase({ kind: 'postgres', url, poolMax: 16 })
+    await migrate(database, url)
+    process.stdout.write(`\nyima bench on ${database.kind === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL'}, node ${process.version}\n\n`)
+    if (wanted('outbox')) await outboxBench(database)
+    if (wanted('http')) await httpBench(database)
+    if (wanted('pay')) await payBench(database, record)
+    await database.close()
+  }
+  if (only.has('reports')) {
+    process.stdout.write(`\nyima bench, node ${process.version}: `)
+    await reportsBench(url)
+  }
   process.stdout.write('\n')
 }
 

@@ -14,6 +14,8 @@ export default defineAppConfig({
     'pages/orders/index',
     'pages/order/index',
     'pages/handover/index',
+    'pages/report/index',
+    'pages/report-orders/index',
   ],
   window: {
     backgroundTextStyle: 'light',

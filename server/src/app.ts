@@ -17,6 +17,7 @@ import { payRoutes } from './modules/payments/pay.routes'
 import { paymentCallbackRoutes } from './modules/payments/callbacks/callbacks.routes'
 import { notifyRoutes } from './modules/notify'
 import { homeRoutes, shiftRoutes } from './modules/shifts'
+import { reportRoutes } from './modules/reports/reports.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -88,6 +89,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     notifyRoutes({ db, tokens: services.tokens, settings: services.notificationSettings }, guard, openapi),
     shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl, printers: services.printers }, guard, openapi),
     homeRoutes({ db, clock: deps.clock, tokens: services.tokens }, openapi),
+    reportRoutes({ db, tokens: services.tokens, reports: services.reports }, guard, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

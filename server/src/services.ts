@@ -6,6 +6,7 @@ import { Outbox, type JobHandlers } from './outbox'
 import { AuditLog } from './modules/audit'
 import { IdentityService, WechatBindingService } from './modules/identity'
 import { createTenancy, MAIDAN_SYNC_TOPIC, type TenancyServices } from './modules/tenancy'
+import { ReportsService } from './modules/reports/reports.service'
 import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
@@ -54,6 +55,7 @@ export interface Services {
   printers: PrinterService
   speakers: SpeakerService
   /** Every outbox topic this server carries out (main.ts gives them to the worker). */
+  reports: ReportsService
   jobHandlers: JobHandlers
 }
 
@@ -99,7 +101,8 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, outbox, payments, publicUrl: d.config.publicUrl })
   const micropay = new MicropayService({ db: d.db, payments, reconciler })
   Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, jobHandlers }
+  const reports = new ReportsService({ db: d.db, clock: d.clock, newId: d.newId, printers })
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, jobHandlers }
 }
 
 /** Several listeners as one, called in order within the same transaction. */

@@ -35,6 +35,8 @@ export const ID_PREFIXES = {
   shift: 'shf',
   cloudPrinter: 'prn',
   cloudSpeaker: 'spk',
+  /** One printed summary slip (R1), the subject of its print deliveries. */
+  summaryPrint: 'sum',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

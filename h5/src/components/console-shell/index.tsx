@@ -7,12 +7,14 @@ import { BindingDialog } from './binding-dialog'
 import '../ui/index.scss'
 import './index.scss'
 
-export type ConsoleMenu = 'sp' | 'ssp' | 'merchant' | 'wechat'
+export type ConsoleMenu = 'sp' | 'ssp' | 'merchant' | 'reports' | 'orders' | 'wechat'
 
 const MENU: ReadonlyArray<{ key: ConsoleMenu, label: string, route: Route }> = [
   { key: 'sp', label: '服务商账户管理', route: ROUTES.serviceProviders },
   { key: 'ssp', label: '子服务商管理', route: ROUTES.subServiceProviders },
   { key: 'merchant', label: '子商户管理', route: ROUTES.merchants },
+  { key: 'reports', label: '交易汇总', route: ROUTES.reports },
+  { key: 'orders', label: '交易明细', route: ROUTES.orders },
   { key: 'wechat', label: '微信号绑定', route: ROUTES.wechat },
 ]
 

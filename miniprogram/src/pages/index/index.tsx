@@ -41,6 +41,7 @@ export default function Index () {
             <Duty roles={me.data.me.roles.filter(works)} onChanged={() => { me.reload() }} />
             <CellGroup title='管理'>
               <Cell title='我的门店' isLink onClick={() => { go('/pages/stores/index') }} className='index__stores' />
+              <Cell title='交易汇总' isLink onClick={() => { go('/pages/report/index') }} className='index__report' />
               <Cell title='收款消息设置' isLink onClick={() => { go('/pages/settings/index') }} />
             </CellGroup>
             {me.data.session.kind === 'cookie' && <LinkCode />}

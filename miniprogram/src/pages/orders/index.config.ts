@@ -1,4 +1,4 @@
 export default definePageConfig({
-  navigationBarTitleText: '交易明细',
+  navigationBarTitleText: '交易记录',
   onReachBottomDistance: 80,
 })

@@ -152,6 +152,8 @@ function StoreLinks ({ storeId, access }: { storeId: string, access: StoreAccess
       {access.manages && link('收银设备', '/pages/devices/index')}
       {access.manages && link('云打印机与云喇叭', '/pages/printers/index')}
       {link('交易记录', '/pages/orders/index')}
+      {link('交易汇总', '/pages/report/index')}
+      {link('交易明细', '/pages/report-orders/index')}
       {link('交接班', '/pages/handover/index')}
     </CellGroup>
   )

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { AppError, ORDER_TRANSITIONS, REFUND_TRANSITIONS, sourcesOf, type Fen, type OrderStatus, type RefundStatus } from '@yima/shared'
+import { rollupPayment, rollupRefund } from '../reports/rollup'
 import type { Executor, Tx } from '../../db/client'
 import { scopeWhere, type Scope } from '../tenancy/scope'
 import { orders, refunds, type OrderRow, type RefundRow } from './payment.schema'
@@ -30,9 +31,21 @@ export interface Transition<R> { row: R, changed: boolean }
  * with the same target, it is a duplicate (changed: false); any other state is a conflict.
  */
 export async function transitionOrder (exec: Executor, id: string, to: OrderStatus, patch: Partial<typeof orders.$inferInsert> = {}, at: Date = new Date()): Promise<Transition<OrderRow>> {
-  const [row] = await exec.update(orders).set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(orders.id, id), inArray(orders.status, sourcesOf(ORDER_TRANSITIONS, to))))
-    .returning()
+  // Success and reversal change the summaries (R1): their counters move in the same transaction.
+  const counted = to === 'succeeded' || to === 'reversed'
+  const [row] = counted
+    ? await exec.transaction(async (tx) => {
+      const moved = await tx.update(orders).set({ ...patch, status: to, updatedAt: at })
+        .where(and(eq(orders.id, id), inArray(orders.status, sourcesOf(ORDER_TRANSITIONS, to))))
+        .returning()
+      const order = moved[0]
+      // A reversal stops counting only a payment that had counted (paid, so it has a payment time).
+      if (order !== undefined && (to === 'succeeded' || order.paidAt !== null)) await rollupPayment(tx, order, to === 'succeeded' ? 1 : -1)
+      return moved
+    })
+    : await exec.update(orders).set({ ...patch, status: to, updatedAt: at })
+      .where(and(eq(orders.id, id), inArray(orders.status, sourcesOf(ORDER_TRANSITIONS, to))))
+      .returning()
   if (row !== undefined) return { row, changed: true }
   const [current] = await exec.select().from(orders).where(eq(orders.id, id))
   if (current === undefined) throw new AppError('not_found', 'order_not_found')
@@ -60,6 +73,7 @@ export async function reserveRefund (tx: Tx, row: typeof refunds.$inferInsert): 
   const [updated] = await tx.update(orders).set({ refundedFen: sql`${orders.refundedFen} + ${row.amountFen}` as unknown as Fen, updatedAt: row.createdAt })
     .where(eq(orders.id, order.id)).returning()
   if (refund === undefined || updated === undefined) throw new Error('refund insert returned nothing')
+  await rollupRefund(tx, refund, updated, 1)
   return { refund, order: updated, duplicate: false }
 }
 
@@ -75,8 +89,9 @@ export async function transitionRefund (tx: Tx, id: string, to: RefundStatus, pa
     throw new AppError('conflict', 'order_state_conflict', `退款状态为 ${current.status}，不能变为 ${to}`)
   }
   if (to === 'failed') {
-    await lockOrder(tx, row.orderId)
+    const order = await lockOrder(tx, row.orderId)
     await tx.update(orders).set({ refundedFen: sql`${orders.refundedFen} - ${row.amountFen}` as unknown as Fen, updatedAt: at }).where(eq(orders.id, row.orderId))
+    await rollupRefund(tx, row, order, -1)
   }
   return { row, changed: true }
 }

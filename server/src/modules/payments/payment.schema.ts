@@ -86,6 +86,9 @@ export const refunds = pgTable('refunds', {
 }, (t) => [
   uniqueIndex('refunds_out_refund_no').on(t.outRefundNo),
   index('refunds_order').on(t.orderId),
+  // Summaries count refunds by request time (R1).
+  index('refunds_store_created').on(t.storeId, t.createdAt),
+  index('refunds_merchant_created').on(t.merchantId, t.createdAt),
   check('refunds_status', sql`${t.status} in ('processing', 'succeeded', 'failed')`),
   check('refunds_amount_positive', sql`${t.amountFen} > 0`),
 ])

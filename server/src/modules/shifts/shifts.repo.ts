@@ -114,7 +114,7 @@ export async function windowTotals (exec: Executor, storeId: string, windows: re
       from ${refunds} r
       join ${orders} o on o.id = r.order_id
       join w on r.created_at >= w.f and (w.t is null or r.created_at < w.t)
-     where o.store_id = ${storeId} and o.trade_type = 'one_code' and r.status in ('processing', 'succeeded')
+     where o.store_id = ${storeId} and r.store_id = ${storeId} and o.trade_type = 'one_code' and r.status in ('processing', 'succeeded')
        and r.created_at >= ${spanFrom}::timestamptz and (${spanTo}::timestamptz is null or r.created_at < ${spanTo}::timestamptz)
      group by w.idx, o.pay_platform`)
 

@@ -172,6 +172,13 @@ async function notified (orderId: string, merchant: any, store: any, clerkId: st
   })
 }
 
+const dayRange = (): { from: string, to: string } => ({ from: new Date(Date.now() - 86400_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() })
+/** Reports take tenant ids as filters: B's store and merchant, grouped so names would show. */
+const reportQueries = (b: Tenant): string[] => {
+  const range = new URLSearchParams(dayRange()).toString()
+  return [`?${range}&storeId=${b.store.id}&groupBy=staff`, `?${range}&merchantId=${b.merchant.id}&groupBy=store`, `?${range}&staffId=${b.clerk.id}`]
+}
+
 /** B's id for each path parameter, by the collection it follows. */
 function foreignPaths (path: string, b: Tenant): string[] {
   const by: Array<[RegExp, string[]]> = [
@@ -228,6 +235,8 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     // Charging at B's store, refunding B's order: a scope slip would write an order or a refund.
     'POST /v1/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
     'POST /v1/mobile/stores/:id/qr-codes/bind': { code: b.blankCode.code },
+    'POST /v1/reports/summary/print': { ...dayRange(), storeId: b.store.id },
+    'POST /v1/mobile/reports/summary/print': { ...dayRange(), storeId: b.store.id },
     'POST /v1/mobile/micropay': { storeId: b.store.id, authCode: '134567890123456789', amountFen: 100 },
     'POST /v1/orders/:id/refunds': { amountFen: 1 },
     'POST /v1/mobile/orders/:id/refunds': { amountFen: 1 },
@@ -302,7 +311,9 @@ describe('no request crosses tenants (T9)', () => {
         ? [`?serviceProviderId=${b.sp.id}`, `?subServiceProviderId=${b.ssp.id}`, '']
         : route.path === '/v1/qr-codes'
           ? [`?storeId=${b.store.id}`, `?merchantId=${b.merchant.id}`, `?batchId=${b.batchId}`, '?kind=blank', '']
-          : route.path === '/v1/mobile/staff/me/notifications' ? [`?storeId=${b.store.id}`, ''] : ['']
+          : route.path === '/v1/mobile/staff/me/notifications'
+            ? [`?storeId=${b.store.id}`, '']
+            : route.path.includes('/reports/') ? reportQueries(b) : ['']
       // Handover routes get a valid range too, so only the scope can refuse them.
       const asked = route.path.endsWith('/handover') ? [`?from=${new Date(Date.now() - 86400_000).toISOString()}&to=${new Date(Date.now() + 86400_000).toISOString()}`, ...queries] : queries
       for (const path of foreignPaths(route.path, b)) {

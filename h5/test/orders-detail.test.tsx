@@ -1,0 +1,172 @@
+import Taro from '@tarojs/taro'
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import type { DeliveryDto, OrderDto, RefundDto } from '@yima/shared'
+import { resetConsoleState } from '../src/lib/console-state'
+import OrderDetail from '../src/pages/console/order/index'
+import { SESSION_STORAGE_KEY } from '../src/services/session'
+
+const taroRequest = jest.mocked(Taro.request)
+const taro = Taro as unknown as { useRouter: () => { params: Record<string, string> } }
+const realUseRouter = taro.useRouter
+const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
+const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
+const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
+const list = (data: unknown[]) => ({ object: 'list', data, hasMore: false })
+
+interface Sent { method: string, url: string, data?: unknown }
+let sent: Sent[] = []
+function serve (routes: Record<string, (req: Sent) => unknown>): void {
+  taroRequest.mockImplementation((async (req: Sent) => {
+    sent.push(req)
+    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
+    const handler = routes[key]
+    if (handler === undefined) throw new Error(`unexpected ${key}`)
+    return handler(req)
+  }) as never)
+}
+
+const ORDER: OrderDto = {
+  id: 'ord_1',
+  outTradeNo: 'NO1',
+  merchantId: 'mch_1',
+  storeId: 'sto_1',
+  staffId: 'stf_1',
+  deviceId: null,
+  qrCodeId: 'qr_1',
+  payPlatform: 'wechat_pay',
+  method: 'wechat_jsapi',
+  sourceType: 'bound_qr',
+  tradeType: 'jsapi',
+  status: 'succeeded',
+  amountFen: 12345,
+  discountFen: 345,
+  refundedFen: 3000,
+  quantity: null,
+  description: '门店收款',
+  remark: '少冰',
+  goodsTag: null,
+  channelTxnId: '4200000001',
+  failureCode: null,
+  paidAt: '2026-11-07T01:00:05.000Z',
+  closedAt: null,
+  createdAt: '2026-11-07T01:00:00.000Z',
+}
+const REFUNDS: RefundDto[] = [
+  { id: 'rfd_1', orderId: 'ord_1', outRefundNo: 'R1', amountFen: 1000, status: 'succeeded', reason: '顾客退货', operator: { kind: 'staff', id: 'stf_2' }, refundedAt: '2026-11-07T02:00:01.000Z', createdAt: '2026-11-07T02:00:00.000Z' },
+  { id: 'rfd_2', orderId: 'ord_1', outRefundNo: 'R2', amountFen: 2000, status: 'processing', reason: null, operator: { kind: 'account', id: 'acct_1' }, refundedAt: null, createdAt: '2026-11-07T03:00:00.000Z' },
+]
+const DELIVERIES: DeliveryDto[] = [
+  { id: 'dlv_1', subject: 'payment', subjectId: 'ord_1', channel: 'template', status: 'fallback', recipient: { kind: 'staff', id: 'stf_1', name: '张三' }, target: 'oAb***xyz', attempts: 3, lastError: '43004 需要关注公众号', sentAt: null, createdAt: '2026-11-07T01:00:06.000Z', updatedAt: '2026-11-07T01:00:09.000Z' },
+  { id: 'dlv_2', subject: 'payment', subjectId: 'ord_1', channel: 'sms', status: 'sent', recipient: { kind: 'staff', id: 'stf_1', name: '张三' }, target: '138****0000', attempts: 1, lastError: null, sentAt: '2026-11-07T01:00:10.000Z', createdAt: '2026-11-07T01:00:09.000Z', updatedAt: '2026-11-07T01:00:10.000Z' },
+  { id: 'dlv_3', subject: 'payment', subjectId: 'ord_1', channel: 'speaker', status: 'sent', recipient: { kind: 'speaker', id: 'spk_1', name: null }, target: 'SPK001', attempts: 1, lastError: null, sentAt: '2026-11-07T01:00:07.000Z', createdAt: '2026-11-07T01:00:06.000Z', updatedAt: '2026-11-07T01:00:07.000Z' },
+]
+const ROUTES = {
+  'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true }),
+  'GET /v1/orders/ord_1': () => answer(200, ORDER),
+  'GET /v1/orders/ord_1/refunds': () => answer(200, list(REFUNDS)),
+  'GET /v1/orders/ord_1/deliveries': () => answer(200, list(DELIVERIES)),
+  'GET /v1/stores/sto_1': () => answer(200, { id: 'sto_1', name: '示例咖啡', branchName: '南山店' }),
+  'GET /v1/staff/stf_1': () => answer(200, { id: 'stf_1', name: '张三' }),
+}
+
+beforeEach(() => {
+  sent = []
+  taroRequest.mockReset()
+  localStorage.clear()
+  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
+  resetConsoleState()
+  taro.useRouter = () => ({ params: { id: 'ord_1' } })
+})
+afterEach(() => { taro.useRouter = realUseRouter })
+
+const info = (label: string): string => {
+  const row = [...document.querySelectorAll('.order-detail__info .info__row')].find((r) => r.querySelector('.info__label')?.textContent === label)
+  return row?.querySelector('.info__value')?.textContent ?? '(none)'
+}
+
+test('the order, its refunds and who was told how', async () => {
+  serve(ROUTES)
+  render(<OrderDetail />)
+  await settle()
+
+  expect(info('订单金额')).toBe('¥123.45')
+  expect(info('订单状态')).toBe('支付成功')
+  expect(info('优惠金额')).toBe('¥3.45')
+  expect(info('结算金额')).toBe('¥120.00')
+  expect(info('已退款')).toBe('¥30.00')
+  expect(info('商户订单号')).toBe('NO1')
+  expect(info('渠道交易号')).toBe('4200000001')
+  expect(info('订单来源')).toBe('绑定码牌')
+  expect(info('门店')).toBe('示例咖啡（南山店）')
+  expect(info('店员')).toBe('张三')
+  expect(info('设备')).toBe('—')
+  expect(info('支付时间')).toBe('2026-11-07 09:00:05')
+
+  const refunds = [...document.querySelectorAll('.order-detail__refund')]
+  expect(refunds).toHaveLength(2)
+  expect(refunds[0]?.textContent).toContain('¥10.00')
+  expect(refunds[0]?.textContent).toContain('退款成功')
+  expect(refunds[0]?.textContent).toContain('原因：顾客退货')
+  expect(refunds[0]?.textContent).toContain('退款时间 2026-11-07 10:00:01')
+  expect(refunds[1]?.textContent).toContain('¥20.00')
+  expect(refunds[1]?.textContent).toContain('退款中')
+  expect(refunds[1]?.textContent).toContain('操作人：后台账号 acct_1')
+
+  const deliveries = [...document.querySelectorAll('.order-detail__delivery')]
+  expect(deliveries.map((d) => d.querySelector('.order-detail__item-head')?.textContent)).toEqual([
+    '收款通知 · 公众号消息 → 张三失败，已改发短信',
+    '收款通知 · 短信 → 张三已发送',
+    '收款通知 · 云音箱播报 → 云音箱已发送',
+  ])
+  expect(deliveries[0]?.textContent).toContain('43004 需要关注公众号')
+  expect(deliveries[1]?.textContent).toContain('138****0000')
+})
+
+test('打印 prints the order, 打印退款小票 the refund, on the store printers', async () => {
+  const printed: unknown[] = []
+  serve({
+    ...ROUTES,
+    'POST /v1/orders/ord_1/print': (req) => {
+      printed.push(req.data)
+      return answer(202, list([{ deliveryId: 'dlv_9', printerId: 'prn_1', target: 'SN1', status: 'pending' }, { deliveryId: 'dlv_10', printerId: 'prn_2', target: 'SN2', status: 'failed' }]))
+    },
+  })
+  render(<OrderDetail />)
+  await settle()
+
+  await act(async () => { fireEvent.click(document.querySelector('.order-detail__print .van-native-button') ?? document.querySelector('.order-detail__print')!) })
+  await settle()
+  expect(screen.getByText('1 台打印机已接收，1 台失败')).toBeTruthy()
+  await act(async () => { fireEvent.click(document.querySelectorAll('.order-detail__refund-print')[1]!) })
+  await settle()
+  expect(printed).toEqual([{}, { refundId: 'rfd_2' }])
+})
+
+test('refunds and deliveries fail on their own; the order still shows', async () => {
+  serve({
+    ...ROUTES,
+    'GET /v1/orders/ord_1/refunds': () => answer(200, list([])),
+    'GET /v1/orders/ord_1/deliveries': () => answer(403, { error: { type: 'permission', code: 'forbidden', message: '没有权限执行该操作' } }),
+    'GET /v1/stores/sto_1': () => answer(404, { error: { type: 'not_found', code: 'not_found', message: '门店不存在' } }),
+  })
+  render(<OrderDetail />)
+  await settle()
+  expect(info('订单金额')).toBe('¥123.45')
+  expect(info('门店')).toBe('sto_1')
+  expect(document.querySelector('.order-detail__refunds')?.textContent).toContain('没有退款')
+  expect(document.querySelector('.order-detail__deliveries')?.textContent).toContain('没有权限执行该操作')
+})
+
+test('an unknown order says so', async () => {
+  serve({
+    ...ROUTES,
+    'GET /v1/orders/ord_1': () => answer(404, { error: { type: 'not_found', code: 'order_not_found', message: '订单不存在' } }),
+    'GET /v1/orders/ord_1/refunds': () => answer(404, { error: { type: 'not_found', code: 'order_not_found', message: '订单不存在' } }),
+    'GET /v1/orders/ord_1/deliveries': () => answer(404, { error: { type: 'not_found', code: 'order_not_found', message: '订单不存在' } }),
+  })
+  render(<OrderDetail />)
+  await settle()
+  expect(document.querySelector('.order-detail__load-error')?.textContent).toBe('订单不存在')
+  expect(document.querySelector('.order-detail__print')).toBeNull()
+  expect(sent.some((r) => r.url.startsWith('/v1/stores/'))).toBe(false)
+})
