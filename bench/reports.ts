@@ -193,6 +193,9 @@ async function measureAll (db: Db, query: Query, end: Date, runs: number): Promi
   await measure('7 details, merchant, 90 days, alipay ≥ 400 yuan, first page', times(() => ({ s: q.store(), ...q.range(90) })),
     async (p) => (await searchOrders(db, { ...EMPTY_SCOPE, merchantIds: [merchantOfStore(p.s)] }, { from: p.from, to: p.to, payPlatform: 'alipay', minFen: 40_000, limit: PAGE })).rows.length,
     (m) => `${m} rows`)
+  await measure('8 details, whole SP, 7 days, first page', times(() => q.range(7)),
+    async (p) => (await searchOrders(db, { ...EMPTY_SCOPE, spIds: [SP_ID] }, { from: p.from, to: p.to, limit: PAGE })).rows.length,
+    (m) => `${m} rows`)
   out(`\n  stores are weighted 1–5 by orders (store s: ${[0, 1, 2, 3, 4].map(storeWeight).join(', ')} …); every timed call picks a random store and range (seeded)`)
 }
 

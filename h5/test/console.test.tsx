@@ -1,39 +1,15 @@
-import Taro from '@tarojs/taro'
-import { act, render, screen } from '@testing-library/react'
-import { SESSION_STORAGE_KEY } from '../src/services/session'
-import { resetConsoleState } from '../src/lib/console-state'
+import { render, screen } from '@testing-library/react'
 import WechatIdentities from '../src/pages/console/wechat/index'
 import Manage from '../src/pages/manage/index'
+import { answer, me, resetConsole, serve, settle, signIn, taroRequest, withParams } from './helpers/console'
 
-const taroRequest = jest.mocked(Taro.request)
-const taro = Taro as unknown as { useRouter: () => { params: Record<string, string> } }
-const realUseRouter = taro.useRouter
-const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
-const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
-const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
-
-/** Answers by method + path; unknown calls fail loudly. */
-function serve (routes: Record<string, () => unknown>): void {
-  taroRequest.mockImplementation((async (req: { url: string, method: string }) => {
-    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
-    const handler = routes[key]
-    if (handler === undefined) throw new Error(`unexpected ${key}`)
-    return handler()
-  }) as never)
-}
-
-beforeEach(() => {
-  taroRequest.mockReset()
-  localStorage.clear()
-  resetConsoleState()
-})
-afterEach(() => { taro.useRouter = realUseRouter })
+beforeEach(() => { resetConsole({ signedIn: false }) })
 
 test('an unbound account gets the binding QR in front of everything, with the URL exposed', async () => {
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
+  signIn()
   const forbidden = answer(403, { error: { type: 'permission', code: 'wechat_binding_required', message: '请先扫码绑定微信号' } })
   serve({
-    'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: false }),
+    'GET /v1/console/me': () => me(false),
     'GET /v1/console/wechat-identities': () => forbidden,
     'POST /v1/console/wechat-bindings': () => answer(201, { id: 'wxb_1', url: 'http://yima.test/wx/bind/abc', status: 'pending', expiresAt: '2099-01-01T00:00:00Z' }),
   })
@@ -50,9 +26,9 @@ test('an unbound account gets the binding QR in front of everything, with the UR
 })
 
 test('a bound account sees its WeChat identities', async () => {
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
+  signIn()
   serve({
-    'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true }),
+    'GET /v1/console/me': () => me(),
     'GET /v1/console/wechat-identities': () => answer(200, { data: [{ id: 'wxi_1', appId: 'wx0123456789abcdef', openidMasked: 'oAbc****xyz', nickname: '张三', boundAt: '2024-05-01T00:00:00Z' }] }),
   })
   render(<WechatIdentities />)
@@ -63,7 +39,7 @@ test('a bound account sees its WeChat identities', async () => {
 })
 
 test('the management page: a WeChat user who is not an admin is told so', async () => {
-  taro.useRouter = () => ({ params: { kind: 'merchant', id: 'mch_1' } })
+  withParams({ kind: 'merchant', id: 'mch_1' })
   serve({ 'GET /v1/mobile/entities/merchant/mch_1': () => answer(403, { error: { type: 'permission', code: 'forbidden', message: '没有权限执行该操作' } }) })
   render(<Manage />)
   await settle()
@@ -72,7 +48,7 @@ test('the management page: a WeChat user who is not an admin is told so', async 
 })
 
 test('the management page lists the admins', async () => {
-  taro.useRouter = () => ({ params: { kind: 'sp', id: 'sp_1' } })
+  withParams({ kind: 'sp', id: 'sp_1' })
   serve({
     'GET /v1/mobile/entities/sp/sp_1': () => answer(200, {
       kind: 'sp',

@@ -1,56 +1,19 @@
-import Taro from '@tarojs/taro'
-import { act, fireEvent, render, screen } from '@testing-library/react'
-import type { DeliveryDto, OrderDto, RefundDto } from '@yima/shared'
-import { resetConsoleState } from '../src/lib/console-state'
+import { render, screen } from '@testing-library/react'
+import type { DeliveryDto, RefundDto } from '@yima/shared'
 import OrderDetail from '../src/pages/console/order/index'
-import { SESSION_STORAGE_KEY } from '../src/services/session'
+import { answer, list, me, orderDto, resetConsole, sent, serve, settle, tap, tapButton, withParams } from './helpers/console'
 
-const taroRequest = jest.mocked(Taro.request)
-const taro = Taro as unknown as { useRouter: () => { params: Record<string, string> } }
-const realUseRouter = taro.useRouter
-const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
-const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
-const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
-const list = (data: unknown[]) => ({ object: 'list', data, hasMore: false })
-
-interface Sent { method: string, url: string, data?: unknown }
-let sent: Sent[] = []
-function serve (routes: Record<string, (req: Sent) => unknown>): void {
-  taroRequest.mockImplementation((async (req: Sent) => {
-    sent.push(req)
-    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
-    const handler = routes[key]
-    if (handler === undefined) throw new Error(`unexpected ${key}`)
-    return handler(req)
-  }) as never)
-}
-
-const ORDER: OrderDto = {
-  id: 'ord_1',
-  outTradeNo: 'NO1',
-  merchantId: 'mch_1',
-  storeId: 'sto_1',
+const ORDER = orderDto({
   staffId: 'stf_1',
-  deviceId: null,
   qrCodeId: 'qr_1',
-  payPlatform: 'wechat_pay',
-  method: 'wechat_jsapi',
   sourceType: 'bound_qr',
-  tradeType: 'jsapi',
-  status: 'succeeded',
   amountFen: 12345,
   discountFen: 345,
   refundedFen: 3000,
-  quantity: null,
-  description: '门店收款',
   remark: '少冰',
-  goodsTag: null,
   channelTxnId: '4200000001',
-  failureCode: null,
   paidAt: '2026-11-07T01:00:05.000Z',
-  closedAt: null,
-  createdAt: '2026-11-07T01:00:00.000Z',
-}
+})
 const REFUNDS: RefundDto[] = [
   { id: 'rfd_1', orderId: 'ord_1', outRefundNo: 'R1', amountFen: 1000, status: 'succeeded', reason: '顾客退货', operator: { kind: 'staff', id: 'stf_2' }, refundedAt: '2026-11-07T02:00:01.000Z', createdAt: '2026-11-07T02:00:00.000Z' },
   { id: 'rfd_2', orderId: 'ord_1', outRefundNo: 'R2', amountFen: 2000, status: 'processing', reason: null, operator: { kind: 'account', id: 'acct_1' }, refundedAt: null, createdAt: '2026-11-07T03:00:00.000Z' },
@@ -61,7 +24,7 @@ const DELIVERIES: DeliveryDto[] = [
   { id: 'dlv_3', subject: 'payment', subjectId: 'ord_1', channel: 'speaker', status: 'sent', recipient: { kind: 'speaker', id: 'spk_1', name: null }, target: 'SPK001', attempts: 1, lastError: null, sentAt: '2026-11-07T01:00:07.000Z', createdAt: '2026-11-07T01:00:06.000Z', updatedAt: '2026-11-07T01:00:07.000Z' },
 ]
 const ROUTES = {
-  'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true }),
+  'GET /v1/console/me': () => me(),
   'GET /v1/orders/ord_1': () => answer(200, ORDER),
   'GET /v1/orders/ord_1/refunds': () => answer(200, list(REFUNDS)),
   'GET /v1/orders/ord_1/deliveries': () => answer(200, list(DELIVERIES)),
@@ -70,14 +33,9 @@ const ROUTES = {
 }
 
 beforeEach(() => {
-  sent = []
-  taroRequest.mockReset()
-  localStorage.clear()
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
-  resetConsoleState()
-  taro.useRouter = () => ({ params: { id: 'ord_1' } })
+  resetConsole()
+  withParams({ id: 'ord_1' })
 })
-afterEach(() => { taro.useRouter = realUseRouter })
 
 const info = (label: string): string => {
   const row = [...document.querySelectorAll('.order-detail__info .info__row')].find((r) => r.querySelector('.info__label')?.textContent === label)
@@ -134,11 +92,9 @@ test('打印 prints the order, 打印退款小票 the refund, on the store print
   render(<OrderDetail />)
   await settle()
 
-  await act(async () => { fireEvent.click(document.querySelector('.order-detail__print .van-native-button') ?? document.querySelector('.order-detail__print')!) })
-  await settle()
+  await tapButton('order-detail__print')
   expect(screen.getByText('1 台打印机已接收，1 台失败')).toBeTruthy()
-  await act(async () => { fireEvent.click(document.querySelectorAll('.order-detail__refund-print')[1]!) })
-  await settle()
+  await tap(document.querySelectorAll('.order-detail__refund-print')[1])
   expect(printed).toEqual([{}, { refundId: 'rfd_2' }])
 })
 

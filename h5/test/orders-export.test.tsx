@@ -1,16 +1,9 @@
-import Taro from '@tarojs/taro'
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, render, screen } from '@testing-library/react'
 import { ORDER_CSV_FIELD_NAMES } from '@yima/shared'
-import { resetConsoleState } from '../src/lib/console-state'
 import Orders from '../src/pages/console/orders/index'
 import { csvRecordCounter } from '../src/services/reports'
-import { loadSession, SESSION_STORAGE_KEY } from '../src/services/session'
-
-const taroRequest = jest.mocked(Taro.request)
-const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
-const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
-const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
-const NOW = Date.parse('2026-11-07T10:00:00+08:00')
+import { loadSession } from '../src/services/session'
+import { answer, list, me, NOW, resetConsole, serve, session, settle, tap, tapButton, taroRequest } from './helpers/console'
 
 /** UTF-8 bytes without TextEncoder (jsdom has none). */
 const utf8 = (s: string): Uint8Array =>
@@ -59,18 +52,12 @@ let clicked: Array<{ href: string, download: string }>
 const blobs: Blob[] = []
 
 beforeEach(() => {
-  taroRequest.mockReset()
-  localStorage.clear()
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
-  resetConsoleState()
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
-  taroRequest.mockImplementation((async (req: { method: string, url: string, data?: { refreshToken?: string } }) => {
-    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
-    if (key === 'GET /v1/console/me') return answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true })
-    if (key === 'GET /v1/merchants') return answer(200, { object: 'list', data: [], hasMore: false })
-    if (key === 'GET /v1/reports/orders') return answer(200, { object: 'list', data: [], hasMore: false })
-    throw new Error(`unexpected ${key}`)
-  }) as never)
+  resetConsole({ now: NOW })
+  serve({
+    'GET /v1/console/me': () => me(),
+    'GET /v1/merchants': () => answer(200, list([])),
+    'GET /v1/reports/orders': () => answer(200, list([])),
+  })
   fetchMock = jest.fn()
   ;(globalThis as { fetch?: unknown }).fetch = fetchMock
   clicked = []
@@ -88,12 +75,6 @@ afterEach(() => {
   delete (globalThis as { fetch?: unknown }).fetch
 })
 
-const tap = async (el: Element | null | undefined): Promise<void> => {
-  if (el == null) throw new Error('nothing to tap')
-  await act(async () => { fireEvent.click(el) })
-  await settle()
-}
-const tapButton = async (cls: string): Promise<void> => { await tap(document.querySelector(`.${cls} .van-native-button`) ?? document.querySelector(`.${cls}`)) }
 const status = (): string => document.querySelector('.csv-export__status')?.textContent ?? ''
 const fill = (): string => document.querySelector<HTMLElement>('.csv-export__fill')?.style.width ?? ''
 

@@ -1,91 +1,28 @@
 import Taro from '@tarojs/taro'
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import type { OrderDto } from '@yima/shared'
-import { resetConsoleState } from '../src/lib/console-state'
 import Orders from '../src/pages/console/orders/index'
-import { SESSION_STORAGE_KEY } from '../src/services/session'
+import { answer, me, NOW, orderDto, paramsOf, resetConsole, sent, serve, settle, tap, tapButton, tapChoice, withParams } from './helpers/console'
 
-const taroRequest = jest.mocked(Taro.request)
 const navigateTo = jest.mocked(Taro.navigateTo)
-const taro = Taro as unknown as { useRouter: () => { params: Record<string, string> } }
-const realUseRouter = taro.useRouter
-const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
-const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
-const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
-const NOW = Date.parse('2026-11-07T10:00:00+08:00')
 
-interface Sent { method: string, url: string, data?: unknown }
-let sent: Sent[] = []
-function serve (routes: Record<string, (req: Sent) => unknown>): void {
-  taroRequest.mockImplementation((async (req: Sent) => {
-    sent.push(req)
-    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
-    const handler = routes[key]
-    if (handler === undefined) throw new Error(`unexpected ${key}`)
-    return handler(req)
-  }) as never)
-}
-const paramsOf = (url: string): Record<string, string> => Object.fromEntries(new URLSearchParams(url.split('?')[1] ?? ''))
 const searches = (): Array<Record<string, string>> => sent.filter((r) => r.url.startsWith('/v1/reports/orders?')).map((r) => paramsOf(r.url))
 
-const order = (n: number, o: Partial<OrderDto> = {}): OrderDto => ({
-  id: `ord_${n}`,
-  outTradeNo: `NO${n}`,
-  merchantId: 'mch_1',
-  storeId: 'sto_1',
-  staffId: null,
-  deviceId: null,
-  qrCodeId: null,
-  payPlatform: 'wechat_pay',
-  method: 'wechat_jsapi',
-  sourceType: 'one_code',
-  tradeType: 'jsapi',
-  status: 'succeeded',
-  amountFen: 1000 + n,
-  discountFen: 0,
-  refundedFen: 0,
-  quantity: null,
-  description: '门店收款',
-  remark: null,
-  goodsTag: null,
-  channelTxnId: null,
-  failureCode: null,
-  paidAt: '2026-11-07T01:00:00.000Z',
-  closedAt: null,
-  createdAt: '2026-11-07T01:00:00.000Z',
-  ...o,
-})
+const order = (n: number, o: Partial<OrderDto> = {}): OrderDto => orderDto({ id: `ord_${n}`, outTradeNo: `NO${n}`, amountFen: 1000 + n, ...o })
 
 const BASE = {
-  'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true }),
+  'GET /v1/console/me': () => me(),
   'GET /v1/merchants': () => answer(200, { object: 'list', data: [{ id: 'mch_1', name: '示例咖啡' }], hasMore: false }),
   'GET /v1/merchants/mch_1/stores': () => answer(200, { object: 'list', data: [{ id: 'sto_1', name: '示例咖啡', branchName: '南山店' }], hasMore: false }),
 }
 
 beforeEach(() => {
-  sent = []
-  taroRequest.mockReset()
+  resetConsole({ now: NOW })
   navigateTo.mockReset()
   navigateTo.mockResolvedValue({ errMsg: 'navigateTo:ok' } as never)
-  localStorage.clear()
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
-  resetConsoleState()
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
 })
-afterEach(() => {
-  jest.restoreAllMocks()
-  taro.useRouter = realUseRouter
-})
+afterEach(() => { jest.restoreAllMocks() })
 
-const tap = async (el: Element | null | undefined): Promise<void> => {
-  if (el == null) throw new Error('nothing to tap')
-  await act(async () => { fireEvent.click(el) })
-  await settle()
-}
-const tapButton = async (cls: string): Promise<void> => { await tap(document.querySelector(`.${cls} .van-native-button`) ?? document.querySelector(`.${cls}`)) }
-const tapChoice = async (field: string, label: string): Promise<void> => {
-  await tap([...document.querySelectorAll(`.field--${field} .choice__item`)].find((e) => e.textContent === label))
-}
 const type = async (field: string, value: string): Promise<void> => {
   await act(async () => { fireEvent.change(document.querySelector(`.field--${field} input`)!, { target: { value } }) })
 }
@@ -184,7 +121,7 @@ test('加载更多 asks for the page after the last order shown', async () => {
           : answer(400, { error: { type: 'invalid_request', code: 'invalid_request', message: 'bad cursor' } })
     },
   })
-  taro.useRouter = () => ({ params: { start: '2026-11-03', end: '2026-11-05', storeId: 'sto_1', merchantId: 'mch_1' } })
+  withParams({ start: '2026-11-03', end: '2026-11-05', storeId: 'sto_1', merchantId: 'mch_1' })
   render(<Orders />)
   await settle()
   expect(searches()[0]).toEqual({ from: '2026-11-03T00:00:00+08:00', to: '2026-11-06T00:00:00+08:00', merchantId: 'mch_1', storeId: 'sto_1', limit: '20' })

@@ -4,7 +4,7 @@ import { SIM_APP_COOKIE, type CreatedPayOrderDto, type PayPageDto } from '@yima/
 import { browser } from '../src/lib/browser'
 import { SIM_APP_COOKIE_NAME } from '../src/lib/pay-api'
 import { PayScreen } from '../src/pages/pay/index'
-import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './pay-fetch'
+import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './helpers/pay-fetch'
 
 const redirectTo = jest.mocked(Taro.redirectTo)
 const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }

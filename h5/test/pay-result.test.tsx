@@ -4,7 +4,7 @@ import { browser } from '../src/lib/browser'
 import { PAY_POLL_SCHEDULE, payResultView } from '../src/lib/pay-result'
 import { poll } from '../src/lib/poll'
 import { PayResult } from '../src/pages/pay/result/index'
-import { answer, fakeFetch, type FakeAnswer } from './pay-fetch'
+import { answer, fakeFetch, type FakeAnswer } from './helpers/pay-fetch'
 
 const flush = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
 const advance = async (ms: number): Promise<void> => { await act(async () => { await jest.advanceTimersByTimeAsync(ms) }) }

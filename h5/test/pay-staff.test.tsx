@@ -3,7 +3,7 @@ import { ApiError, type OnDutyDto, type PayPageDto } from '@yima/shared'
 import { browser } from '../src/lib/browser'
 import { staffFailure } from '../src/lib/pay-staff'
 import { PayScreen } from '../src/pages/pay/index'
-import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './pay-fetch'
+import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './helpers/pay-fetch'
 
 // The staff bar of the store code's pay page (H1, seed 003 店员上下班打卡).
 

@@ -1,32 +1,11 @@
 import Taro from '@tarojs/taro'
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import { SUMMARY_FIGURES, type SummaryDto, type SummaryFigures } from '@yima/shared'
-import { resetConsoleState } from '../src/lib/console-state'
 import Reports from '../src/pages/console/reports/index'
 import { rangeQuery } from '../src/pages/console/reports/range'
 import { chartBars } from '../src/pages/console/reports/summary-view'
-import { SESSION_STORAGE_KEY } from '../src/services/session'
+import { answer, me, NOW, paramsOf, resetConsole, sent, type Sent, serve, settle, tapButton, tapChoice } from './helpers/console'
 
-const taroRequest = jest.mocked(Taro.request)
-const answer = (statusCode: number, data: unknown) => ({ statusCode, data, header: {}, errMsg: 'request:ok' }) as never
-const session = { accessToken: 'at1', accessTokenExpiresAt: '2030-01-01T00:00:00Z', refreshToken: 'rt1', account: { id: 'acct_1', login: 'ops', displayName: '运营' } }
-const settle = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
-// 2026-11-07 10:00 in China.
-const NOW = Date.parse('2026-11-07T10:00:00+08:00')
-
-interface Sent { method: string, url: string, data?: unknown }
-let sent: Sent[] = []
-/** Answers by method + path; unknown calls fail loudly. Every request is recorded. */
-function serve (routes: Record<string, (req: Sent) => unknown>): void {
-  taroRequest.mockImplementation((async (req: Sent) => {
-    sent.push(req)
-    const key = `${req.method} ${req.url.split('?')[0] ?? ''}`
-    const handler = routes[key]
-    if (handler === undefined) throw new Error(`unexpected ${key}`)
-    return handler(req)
-  }) as never)
-}
-const paramsOf = (url: string): Record<string, string> => Object.fromEntries(new URLSearchParams(url.split('?')[1] ?? ''))
 const summaryCalls = (): Array<Record<string, string>> => sent.filter((r) => r.url.startsWith('/v1/reports/summary?')).map((r) => paramsOf(r.url))
 
 const TOTAL: SummaryFigures = {
@@ -55,34 +34,15 @@ function summaryFor (q: Record<string, string>): SummaryDto {
 }
 
 const ROUTES = {
-  'GET /v1/console/me': () => answer(200, { id: 'acct_1', login: 'ops', displayName: '运营', isOperator: true, wechatBound: true }),
+  'GET /v1/console/me': () => me(),
   'GET /v1/merchants': () => answer(200, { object: 'list', data: [{ id: 'mch_1', name: '示例咖啡' }, { id: 'mch_2', name: '示例面包' }], hasMore: false }),
   'GET /v1/merchants/mch_1/stores': () => answer(200, { object: 'list', data: [{ id: 'sto_1', name: '示例咖啡', branchName: '南山店' }], hasMore: false }),
   'GET /v1/reports/summary': (req: Sent) => answer(200, summaryFor(paramsOf(req.url))),
 }
 
-beforeEach(() => {
-  sent = []
-  taroRequest.mockReset()
-  localStorage.clear()
-  localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session))
-  resetConsoleState()
-  jest.spyOn(Date, 'now').mockReturnValue(NOW)
-})
+beforeEach(() => { resetConsole({ now: NOW }) })
 afterEach(() => { jest.restoreAllMocks() })
 
-const tapButton = async (cls: string): Promise<void> => {
-  const b = document.querySelector(`.${cls} .van-native-button`) ?? document.querySelector(`.${cls}`)
-  if (b === null) throw new Error(`no button .${cls}`)
-  await act(async () => { fireEvent.click(b) })
-  await settle()
-}
-const tapChoice = async (field: string, label: string): Promise<void> => {
-  const item = [...document.querySelectorAll(`.field--${field} .choice__item`)].find((e) => e.textContent === label)
-  if (item === undefined) throw new Error(`no choice ${label} in ${field}`)
-  await act(async () => { fireEvent.click(item) })
-  await settle()
-}
 const setDate = async (which: 'start' | 'end', value: string): Promise<void> => {
   await act(async () => { fireEvent.change(document.querySelector(`.range__${which}`)!, { target: { value } }) })
   await settle()

@@ -5,18 +5,8 @@ import ReportOrders from '../src/pages/report-orders/index'
 import { mockApi, orderDto, type Reply, type Sent, withParams } from './helpers/api'
 import { renderPage, tap, tapButton, typeInto } from './helpers/ui'
 
-// The shared mock renders Picker as a bare div that drops onChange; here it holds an input the
-// test types the picked date into.
-jest.mock('@tarojs/components', () => {
-  const React = jest.requireActual('react')
-  const actual = jest.requireActual('@tarojs/components')
-  const Picker = ({ className, value, onChange, children }: { className?: string, value?: unknown, onChange: (e: { detail: { value: string } }) => void, children?: import('react').ReactNode }) =>
-    React.createElement('div', { className }, children, React.createElement('input', {
-      value: String(value ?? ''),
-      onChange: (e: { target: { value: string } }) => { onChange({ detail: { value: e.target.value } }) },
-    }))
-  return new Proxy(actual, { get: (t, k) => (k === 'Picker' ? Picker : t[k]) })
-})
+// Pickers that the test types the picked value into (a date, or a selector's index).
+jest.mock('@tarojs/components', () => jest.requireActual('./helpers/ui').componentsWithTypedPicker())
 
 const navigateTo = jest.mocked(Taro.navigateTo)
 const showToast = jest.mocked(Taro.showToast)

@@ -171,15 +171,3 @@ export async function exportOrdersCsv (filters: OrderFilterParams, fields: reado
   onProgress({ rows, total })
   return { blob: new Blob(chunks as BlobPart[], { type: 'text/csv;charset=utf-8' }), rows }
 }
-
-/** Hands a file to the browser's downloads (a Blob URL on an `<a download>`). */
-export function saveBlob (blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
-}

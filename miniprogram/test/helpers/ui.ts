@@ -1,5 +1,5 @@
 import { act, fireEvent, render } from '@testing-library/react'
-import type { ReactElement } from 'react'
+import { createElement, type ReactElement, type ReactNode } from 'react'
 
 /** Driving vantui components rendered by the jsdom mocks of @tarojs/components. */
 
@@ -31,4 +31,22 @@ export async function tap (el: Element | null | undefined): Promise<void> {
 export async function tapButton (container: ParentNode, selector: string): Promise<void> {
   const button = `${selector} .van-native-button`
   await tap(found(container.querySelector(button), button))
+}
+
+interface PickerProps { className?: string, value?: unknown, onChange: (e: { detail: { value: string } }) => void, children?: ReactNode }
+
+/**
+ * @tarojs/components with a Picker the test can pick with: the shared mock renders Picker as a
+ * bare div that drops onChange; this one holds an input the test types the picked value into (a
+ * date, or a selector's index) with `typeInto`. A test file takes it with
+ * `jest.mock('@tarojs/components', () => jest.requireActual('./helpers/ui').componentsWithTypedPicker())`.
+ */
+export function componentsWithTypedPicker (): Record<string | symbol, unknown> {
+  const actual = jest.requireActual('@tarojs/components')
+  const Picker = ({ className, value, onChange, children }: PickerProps) =>
+    createElement('div', { className }, children, createElement('input', {
+      value: String(value ?? ''),
+      onChange: (e: { target: { value: string } }) => { onChange({ detail: { value: e.target.value } }) },
+    }))
+  return new Proxy(actual, { get: (t, k) => (k === 'Picker' ? Picker : t[k]) })
 }

@@ -1,16 +1,18 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useReachBottom } from '@tarojs/taro'
-import { Button, Cell, CellGroup, Field } from '@antmjs/vantui'
+import { Button, CellGroup, Field } from '@antmjs/vantui'
 import {
-  fen, formatFen, isYuanString, ORDER_STATUS_LABELS, ORDER_STATUSES, STORE_PAYMENT_TYPE_LABELS, yuanStringToFen,
+  isYuanString, ORDER_STATUS_LABELS, ORDER_STATUSES, STORE_PAYMENT_TYPE_LABELS, yuanStringToFen,
   type List, type OrderDto, type OrderStatus,
 } from '@yima/shared'
+import { LoadMore } from '../../components/load-more'
+import { OrderRow } from '../../components/order-row'
 import { PageState } from '../../components/page-state'
-import { chinaShortTime, chinaToday } from '../../lib/china-time'
-import { go, param, toast } from '../../lib/nav'
-import { errorText } from '../../lib/session'
+import { chinaToday } from '../../lib/china-time'
+import { param } from '../../lib/nav'
 import { useData } from '../../lib/use-data'
+import { useMorePages } from '../../lib/use-more-pages'
 import { instantRange, rangeProblem, searchOrders, type DayRange, type InstantRange, type OrderFilters } from '../../services/reports'
 import { Chips, RangePicker, type Choice } from '../report/controls'
 import './index.scss'
@@ -70,7 +72,7 @@ interface Page { key: string, instants: InstantRange, list: List<OrderDto> }
 
 /**
  * The first page comes from useData (so it reloads when the page shows again, and whenever the
- * query changes); later pages are appended here and dropped whenever the first page reloads.
+ * query changes); later pages are appended by useMorePages and dropped whenever the first page reloads.
  */
 function useOrderSearch (range: DayRange, filters: OrderFilters) {
   const problem = rangeProblem(range)
@@ -81,53 +83,13 @@ function useOrderSearch (range: DayRange, filters: OrderFilters) {
     return { key, instants, list: await searchOrders(instants, filters) }
   }, [key])
   const shown = first.data?.key === key ? first.data : null
-  const [later, setLater] = useState<List<OrderDto> | null>(null)
-  const [loadingMore, setLoadingMore] = useState(false)
-  // The first page a "load more" started from: its answer is dropped if the list reloaded meanwhile.
-  const base = useRef(first.data)
-  base.current = first.data
-  useEffect(() => { setLater(null) }, [first.data])
-
-  const orders = shown === null ? [] : [...shown.list.data, ...(later?.data ?? [])]
-  const hasMore = shown !== null && (later?.hasMore ?? shown.list.hasMore)
-
-  const loadMore = async (): Promise<void> => {
-    const last = orders[orders.length - 1]
-    if (loadingMore || !hasMore || last === undefined || shown === null) return
-    const startedFrom = first.data
-    setLoadingMore(true)
-    try {
-      // The same instants as the first page: "now" must not move under a keyset cursor.
-      const page = await searchOrders(shown.instants, filters, last.id)
-      if (base.current !== startedFrom) return
-      setLater((prev) => ({ object: 'list', data: [...(prev?.data ?? []), ...page.data], hasMore: page.hasMore }))
-    } catch (e) {
-      toast(errorText(e), 'none')
-    } finally {
-      setLoadingMore(false)
-    }
-  }
-  return { problem, first, shown, orders, hasMore, loadingMore, loadMore }
-}
-
-function OrderRow ({ order }: { order: OrderDto }) {
-  return (
-    <Cell
-      className='report-orders__row'
-      isLink
-      title={STORE_PAYMENT_TYPE_LABELS[order.payPlatform]}
-      value={formatFen(fen(order.amountFen))}
-      renderLabel={(
-        <View className='report-orders__meta'>
-          <Text>{chinaShortTime(order.paidAt ?? order.createdAt)}</Text>
-          <Text className={`report-orders__status report-orders__status--${order.status}`}>{ORDER_STATUS_LABELS[order.status]}</Text>
-          {order.refundedFen > 0 && <Text className='report-orders__refunded'>已退 {formatFen(fen(order.refundedFen))}</Text>}
-          <Text className='report-orders__no'>{order.outTradeNo}</Text>
-        </View>
-      )}
-      onClick={() => { go('/pages/order/index', { id: order.id }) }}
-    />
+  const { items: orders, hasMore, loadingMore, loadMore } = useMorePages(
+    first.data,
+    (page) => (page.key === key ? page.list : null),
+    // The same instants as the first page: "now" must not move under a keyset cursor.
+    async (after, page) => await searchOrders(page.instants, filters, after),
   )
+  return { problem, first, shown, orders, hasMore, loadingMore, loadMore }
 }
 
 /**
@@ -201,13 +163,9 @@ export default function ReportOrders () {
           onRetry={() => { first.reload() }}
         >
           <CellGroup>
-            {orders.map((o) => <OrderRow key={o.id} order={o} />)}
+            {orders.map((o) => <OrderRow key={o.id} className='report-orders__row' order={o} showOutTradeNo />)}
           </CellGroup>
-          <View className='report-orders__footer'>
-            {hasMore
-              ? <Button className='report-orders__more' size='small' plain loading={loadingMore} onClick={() => { loadMore() }}>加载更多</Button>
-              : <Text className='report-orders__end'>没有更多了</Text>}
-          </View>
+          <LoadMore hasMore={hasMore} loading={loadingMore} onMore={() => { loadMore() }} moreClassName='report-orders__more' />
         </PageState>
       )}
     </View>

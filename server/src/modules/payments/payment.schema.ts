@@ -56,6 +56,8 @@ export const orders = pgTable('orders', {
 }, (t) => [
   uniqueIndex('orders_out_trade_no').on(t.outTradeNo),
   index('orders_merchant_created').on(t.merchantId, t.createdAt),
+  // The console's details and summaries over a whole service provider (R1, R2).
+  index('orders_sp_created').on(t.spId, t.createdAt),
   index('orders_store_created').on(t.storeId, t.createdAt),
   // The reconciliation job's queue: unfinished orders, oldest first.
   index('orders_unfinished').on(t.updatedAt).where(sql`${t.status} in ('created', 'pending')`),
@@ -89,6 +91,7 @@ export const refunds = pgTable('refunds', {
   // Summaries count refunds by request time (R1).
   index('refunds_store_created').on(t.storeId, t.createdAt),
   index('refunds_merchant_created').on(t.merchantId, t.createdAt),
+  index('refunds_sp_created').on(t.spId, t.createdAt),
   check('refunds_status', sql`${t.status} in ('processing', 'succeeded', 'failed')`),
   check('refunds_amount_positive', sql`${t.amountFen} > 0`),
 ])

@@ -113,9 +113,12 @@ function fromOrders (exec: Executor, w: SummaryWhere, from: Date, to: Date, grou
        and ${o.createdAt} >= ${a}::timestamptz - interval '${sql.raw(PAID_AFTER_CREATED_MARGIN)}' and ${o.createdAt} < ${b}::timestamptz
      group by 1`).then((r) => r.rows as Array<Record<string, unknown>>)
   // A refund carries its order's merchant and store: filtering on them lets the refunds' own indexes serve.
+  // (A sub-SP's scope has no refund column to name, so there the orders' condition alone decides.)
   const byRefundColumns = w.storeId !== undefined
     ? sql`and ${refunds.storeId} = ${w.storeId}`
-    : w.merchantId !== undefined ? sql`and ${refunds.merchantId} = ${w.merchantId}` : sql``
+    : w.merchantId !== undefined
+      ? sql`and ${refunds.merchantId} = ${w.merchantId}`
+      : !w.scope.all && w.scope.sspIds.length === 0 ? sql`and ${scopeWhere(w.scope, { sp: refunds.spId, merchant: refunds.merchantId, store: refunds.storeId })}` : sql``
   const refunded = exec.execute(sql`
     select ${keyOf(groupBy, cols, sql`${refunds.createdAt}`)} as k, count(*) as refund_count, sum(${refunds.amountFen}) as refund_fen,
            sum(${refunds.amountFen}) as refund_settlement_fen

@@ -4,7 +4,8 @@ import { Button } from '@antmjs/vantui'
 import { ORDER_CSV_FIELD_NAMES, ORDER_CSV_FIELDS, type OrderCsvField } from '@yima/shared'
 import { Message, Section } from '../../../components/ui'
 import { errorMessage } from '../../../lib/forms'
-import { exportOrdersCsv, saveBlob, type OrderFilterParams } from '../../../services/reports'
+import { saveBlob } from '../../../lib/clipboard'
+import { exportOrdersCsv, type OrderFilterParams } from '../../../services/reports'
 
 type ExportState =
   | { phase: 'idle' }
@@ -73,11 +74,11 @@ export function CsvExport ({ filters, filename, onClose }: { filters: OrderFilte
       </View>
       {filters === null && <Message>请先修正筛选条件</Message>}
       {(state.phase === 'running' || state.phase === 'done') && (
-        <View className='csv-export__progress'>
-          <View className='csv-export__bar'>
-            <View className='csv-export__fill' style={{ width: `${pct ?? 0}%` }} />
+        <View className='progress csv-export__progress'>
+          <View className='progress__bar csv-export__bar'>
+            <View className='progress__fill csv-export__fill' style={{ width: `${pct ?? 0}%` }} />
           </View>
-          <View className='csv-export__status'>
+          <View className='progress__text csv-export__status'>
             {state.phase === 'running'
               ? (state.total === null ? `已接收 ${state.rows} 行` : `已接收 ${state.rows} / ${state.total} 行（${pct ?? 0}%）`)
               : `导出完成，共 ${state.rows} 行`}
