@@ -19,6 +19,13 @@ const USERS = {
 const CLERK_NAME = '吴店员'
 const CLERK_PHONE = '13900001234'
 const MESSAGE_WAIT_MS = 20_000
+/**
+ * A known race outside yima, seen now and then when a page with a filled-in vantui Field opens:
+ * vantui's Field copies its `value` into state in an effect right after mounting, and Taro's H5
+ * `taro-input-core` runs its value watcher before it has rendered its <input> (`this.inputRef` is
+ * still undefined). The input shows the value once rendered; nothing is lost. Any other error fails.
+ */
+const TARO_INPUT_MOUNT_RACE = /reading 'value'\)[\s\S]*watchValue/
 
 /**
  * @param {object} o
@@ -48,8 +55,8 @@ async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
     contexts.push(ctx)
     await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
     const page = await ctx.newPage()
-    page.on('pageerror', (e) => errors.push(`${simUser}: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
+    page.on('pageerror', (e) => { if (!TARO_INPUT_MOUNT_RACE.test(`${e.message}\n${e.stack ?? ''}`)) errors.push(`${simUser}: ${e.message}`) })
+    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text()) && !TARO_INPUT_MOUNT_RACE.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
     return { ctx, page }
   }
   const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
