@@ -11,6 +11,7 @@ export default defineAppConfig({
     'pages/console/merchants/index',
     'pages/console/merchant-edit/index',
     'pages/console/merchant-detail/index',
+    'pages/console/member-card-edit/index',
     'pages/console/wechat/index',
     'pages/console/oa-result/index',
     'pages/console/reports/index',
@@ -20,6 +21,7 @@ export default defineAppConfig({
     'pages/manage/index',
     'pages/pay/index',
     'pages/pay/result/index',
+    'pages/card/index',
   ],
   window: {
     navigationBarBackgroundColor: '#ffffff',

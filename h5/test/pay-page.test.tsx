@@ -323,3 +323,108 @@ test('fetchTransport: JSON bodies out and in, cookies included, a proxy\'s HTML 
   globalThis.fetch = jest.fn(async () => ({ status: 502, text: async () => '<html>Bad Gateway</html>' })) as unknown as typeof fetch
   await expect(fetchTransport({ url: '/v1/x', method: 'GET', header: {} })).resolves.toEqual({ statusCode: 502, data: '<html>Bad Gateway</html>' })
 })
+
+// ── The merchant's membership card on the one-code page (M3) ──
+
+const MEMBER_CARD = { id: 'mcd_1', title: '示例咖啡会员卡', balanceFen: 10000, active: true }
+const paid = (amountFen: number, balanceFen: number) => ({
+  payment: { id: 'cpy_1', memberId: 'mbr_1', storeId: 'sto_1', storeName: '示例咖啡馆', amountFen, principalFen: amountFen, bonusFen: 0, refundedFen: 0, remark: null, createdAt: '2026-11-07T02:00:00Z' },
+  member: { id: 'mbr_1', cardId: 'mcd_1', state: 'active', name: '张三', phone: '13800138000', code: '8123', principalFen: balanceFen, bonusFen: 0, balanceFen, createdAt: '2026-11-01T00:00:00Z', activatedAt: '2026-11-01T00:00:00Z' },
+})
+
+test('会员卡余额充值 goes to the card page through the server\'s /card route, with this code', async () => {
+  serve({ 'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, memberCard: MEMBER_CARD }) })
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  expect(screen.getByText('示例咖啡会员卡')).toBeTruthy()
+  expect(screen.getByText('余额 ¥100.00')).toBeTruthy()
+  fireEvent.click(screen.getByText('会员卡余额充值'))
+  expect(browser.assign).toHaveBeenCalledWith('/card/mcd_1?code=k7m2p9x4q3wa')
+})
+
+test('会员卡余额付款: the typed amount is paid from the balance (Idempotency-Key, no cashier), then the result and the balance left', async () => {
+  const bodies: unknown[] = []
+  const seen = serve({
+    'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, memberCard: MEMBER_CARD }),
+    'POST /v1/public/cards/mcd_1/payments': (req) => { bodies.push(req.data); return answer(201, paid(1234, 8766)) },
+  })
+  const invoke = fakeWechat('ok')
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  fireEvent.click(screen.getByText('会员卡余额付款'))
+  expect(document.querySelector('.pay-card__method--card.pay-card__method--on')).toBeTruthy()
+  press('12.34')
+  fireEvent.change(document.querySelector('.pay__remark-input')!, { target: { value: '早餐' } })
+  expect(document.querySelector('.pay__submit')?.textContent).toBe('余额付款')
+  submit()
+  await settle()
+  expect(bodies).toEqual([{ code: 'k7m2p9x4q3wa', amountFen: 1234, remark: '早餐' }])
+  expect(seen.find((r) => r.method === 'POST')?.header['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
+  expect(invoke).not.toHaveBeenCalled()
+  expect(redirectTo).not.toHaveBeenCalled()
+  expect(screen.getByText('余额付款成功')).toBeTruthy()
+  expect(document.querySelector('.pay-card-result__amount')?.textContent).toBe('¥12.34')
+  expect(screen.getByText('会员卡余额 ¥87.66')).toBeTruthy()
+
+  fireEvent.click(screen.getByText('完成'))
+  expect(screen.getByText('余额 ¥87.66')).toBeTruthy()
+  expect(amountText()).toBe('')
+})
+
+test('会员卡余额付款: not enough balance is the server\'s message; switching back pays with WeChat', async () => {
+  const orders: unknown[] = []
+  serve({
+    'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, memberCard: MEMBER_CARD }),
+    'POST /v1/public/cards/mcd_1/payments': () => answer(409, { error: { type: 'conflict', code: 'balance_insufficient', message: '会员卡余额不足', param: 'amountFen' } }),
+    'POST /v1/public/pay/orders': (req) => { orders.push(req.data); return answer(201, WX_ORDER) },
+  })
+  fakeWechat('ok')
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  fireEvent.click(screen.getByText('会员卡余额付款'))
+  press('200')
+  submit()
+  await settle()
+  expect(screen.getByText('会员卡余额不足')).toBeTruthy()
+  fireEvent.click(screen.getByText('微信支付'))
+  expect(screen.queryByText('会员卡余额不足')).toBeNull()
+  expect(document.querySelector('.pay__submit')?.textContent).toBe('付款')
+  submit()
+  await settle()
+  expect(orders).toEqual([{ code: 'k7m2p9x4q3wa', amountFen: 20000 }])
+})
+
+test('fixed-amount code paid from the balance: unit × quantity as the amount', async () => {
+  const bodies: unknown[] = []
+  serve({
+    'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, kind: 'fixed_amount', unitPriceFen: 1550, memberCard: MEMBER_CARD }),
+    'POST /v1/public/cards/mcd_1/payments': (req) => { bodies.push(req.data); return answer(201, paid(3100, 6900)) },
+  })
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  fireEvent.click(screen.getByText('会员卡余额付款'))
+  fireEvent.click(document.querySelector('.stepper__plus')!)
+  expect(screen.getByText('余额付款 ¥31.00')).toBeTruthy()
+  submit()
+  await settle()
+  expect(bodies).toEqual([{ code: 'k7m2p9x4q3wa', amountFen: 3100 }])
+})
+
+test('a card not yet activated: only 会员卡余额充值 (to claim and activate), no balance payment', async () => {
+  serve({ 'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, memberCard: { ...MEMBER_CARD, balanceFen: null, active: false } }) })
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  expect(screen.getByText('会员卡余额充值')).toBeTruthy()
+  expect(screen.queryByText('会员卡余额付款')).toBeNull()
+  expect(screen.queryByText(/余额 ¥/)).toBeNull()
+})
+
+test('Alipay with a membership card: only a note that it is WeChat-only', async () => {
+  serve({ 'GET /v1/public/pay/k7m2p9x4q3wa': () => answer(200, { ...PAGE, platform: 'alipay', memberCard: { ...MEMBER_CARD, balanceFen: null, active: false } }) })
+  render(<PayScreen code='k7m2p9x4q3wa' />)
+  await settle()
+  expect(screen.getByText('本店会员卡存放在微信卡包中，仅支持在微信中充值和付款')).toBeTruthy()
+  expect(screen.queryByText('会员卡余额充值')).toBeNull()
+  expect(screen.queryByText('会员卡余额付款')).toBeNull()
+  expect(document.querySelector('.keypad')).toBeTruthy()
+})

@@ -16,6 +16,10 @@ export default defineAppConfig({
     'pages/handover/index',
     'pages/report/index',
     'pages/report-orders/index',
+    'pages/members/index',
+    'pages/member/index',
+    'pages/member-ledger/index',
+    'pages/member-import/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -18,6 +18,8 @@ import { paymentCallbackRoutes } from './modules/payments/callbacks/callbacks.ro
 import { notifyRoutes } from './modules/notify'
 import { homeRoutes, shiftRoutes } from './modules/shifts'
 import { reportRoutes } from './modules/reports/reports.routes'
+import { cardRoutes } from './modules/cards/cards.routes'
+import { customerCardRoutes } from './modules/cards/customer.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -83,13 +85,15 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     }),
     hooksRoutes(services.payments, services.channels),
     orderRoutes({ db, clock: deps.clock, tokens: services.tokens, micropay: services.micropay, refunds: services.refunds }, guard, openapi),
-    payRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, payments: services.payments, publicUrl: deps.config.publicUrl, channels: deps.config.channels, bridgeScripts: deps.config.payBridgeScripts ?? null }, openapi),
+    payRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, payments: services.payments, cards: services.cards.customer, publicUrl: deps.config.publicUrl, channels: deps.config.channels, bridgeScripts: deps.config.payBridgeScripts ?? null }, openapi),
     paymentCallbackRoutes(services.callbacks, guard, openapi),
     deviceRoutes({ db, tokens: services.tokens, printers: services.printers, speakers: services.speakers }, guard, openapi),
     notifyRoutes({ db, tokens: services.tokens, settings: services.notificationSettings }, guard, openapi),
     shiftRoutes({ db, clock: deps.clock, newId: deps.newId, tokens: services.tokens, publicUrl: deps.config.publicUrl, printers: services.printers }, guard, openapi),
     homeRoutes({ db, clock: deps.clock, tokens: services.tokens }, openapi),
     reportRoutes({ db, tokens: services.tokens, reports: services.reports }, guard, openapi),
+    cardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, admin: services.cards.admin, members: services.cards.members }, guard, openapi),
+    customerCardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, cards: services.cards.customer, publicUrl: deps.config.publicUrl, simulate: (deps.config.payBridgeScripts ?? null) !== null }, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {
     app.use(router.routes())

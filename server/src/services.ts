@@ -22,6 +22,12 @@ import { PRINT_TOPIC, PrinterService } from './modules/devices/printers.service'
 import { ANNOUNCE_TOPIC, SpeakerService } from './modules/devices/speakers.service'
 import { AccessTokens } from './channels/wechat-mp/access-token'
 import { TencentSms } from './channels/sms/client'
+import { CardAdminService } from './modules/cards/card-admin.service'
+import { WALLET_SYNC_TOPIC } from './modules/cards/balances'
+import { CustomerCardService } from './modules/cards/customer.service'
+import { MembersService } from './modules/cards/members.service'
+import { WalletApi } from './modules/cards/wallet-api'
+import { walletSyncHandler } from './modules/cards/wallet-sync'
 import { DeliveryLedger, NotificationSettings, PAYMENT_TEMPLATE_TOPIC, PaymentMessages, SMS_TOPIC, SmsDeliveries, TemplateSender } from './modules/notify'
 
 export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'miniProgram' | 'wechatComponent'>
@@ -31,6 +37,8 @@ export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secret
   & Partial<Pick<Config, 'devices'>>
   // Payment messages (N1): without a template nothing is sent by WeChat, without SMS nothing by SMS.
   & Partial<Pick<Config, 'paymentTemplates' | 'sms'>>
+  // The sandbox's JS bridge shims (card pages as well as pay pages).
+  & Partial<Pick<Config, 'payBridgeScripts'>>
 
 export interface Services {
   box: SecretBox
@@ -56,6 +64,8 @@ export interface Services {
   speakers: SpeakerService
   /** Every outbox topic this server carries out (main.ts gives them to the worker). */
   reports: ReportsService
+  /** The merchant's membership card (M1–M5): console, staff phones, customers. */
+  cards: { admin: CardAdminService, members: MembersService, customer: CustomerCardService }
   jobHandlers: JobHandlers
 }
 
@@ -76,9 +86,10 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   // Payment messages to clerks (N1), with the SMS fallback; both are delivery-ledger jobs.
   const ledger = new DeliveryLedger({ clock: d.clock, newId: d.newId, outbox })
   const sms = d.config.sms == null ? null : new TencentSms(d.config.sms)
+  const accessTokens = new AccessTokens({ hosts: d.config.channels.wechat, clock: d.clock })
   const sender = new TemplateSender({
     hosts: d.config.channels.wechat,
-    tokens: new AccessTokens({ hosts: d.config.channels.wechat, clock: d.clock }),
+    tokens: accessTokens,
     box,
     component,
     templates: d.config.paymentTemplates ?? null,
@@ -94,7 +105,9 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   jobHandlers[PRINT_TOPIC] = printers.handler()
   jobHandlers[ANNOUNCE_TOPIC] = speakers.handler()
   // What follows a payment or refund, in its transaction: the callback, clerk messages, receipts, announcements.
-  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events])
+  // A paid card recharge credits its member in the payment's transaction (M5).
+  const cardEvents: PaymentEvents = { paid: async (tx, order) => { await customerCards.credit(tx, order) }, refunded: async () => {} }
+  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents])
   const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
   // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
   const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
@@ -102,7 +115,15 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const micropay = new MicropayService({ db: d.db, payments, reconciler })
   Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
   const reports = new ReportsService({ db: d.db, clock: d.clock, newId: d.newId, printers })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, jobHandlers }
+  const wallet = new WalletApi({ hosts: d.config.channels.wechat, tokens: accessTokens, box, component })
+  const customerCards = new CustomerCardService({ db: d.db, clock: d.clock, newId: d.newId, outbox, publicUrl: d.config.publicUrl, tenancy, payments, wallet, bridgeScripts: d.config.payBridgeScripts ?? null })
+  const cards = {
+    admin: new CardAdminService({ db: d.db, clock: d.clock, newId: d.newId, audit, publicUrl: d.config.publicUrl, tenancy, wallet }),
+    members: new MembersService({ db: d.db, clock: d.clock, newId: d.newId, outbox }),
+    customer: customerCards,
+  }
+  jobHandlers[WALLET_SYNC_TOPIC] = walletSyncHandler({ db: d.db, tenancy, wallet })
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, jobHandlers }
 }
 
 /** Several listeners as one, called in order within the same transaction. */

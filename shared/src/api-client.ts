@@ -19,6 +19,8 @@ export class ApiError extends Error {
     message: string,
     readonly param?: string,
     readonly requestId?: string,
+    /** What the server explained further (`error.details`, e.g. an import's rejected rows). */
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -99,7 +101,7 @@ export function createApiClient (o: { base: string, send: Transport }): ApiClien
       if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
       if (isErrorBody(res.data)) {
         const e = res.data.error
-        throw new ApiError(res.statusCode, e.type, e.code, e.message, e.param, e.requestId ?? requestId)
+        throw new ApiError(res.statusCode, e.type, e.code, e.message, e.param, e.requestId ?? requestId, e.details)
       }
       if (res.statusCode >= 500) {
         throw new ApiError(res.statusCode, 'internal', 'internal_error', ERROR_MESSAGES.internal_error, undefined, requestId)

@@ -117,6 +117,27 @@ export const ERROR_MESSAGES = {
   mini_program_not_linked: '请先关联身份：在公众号的商户助手页面获取关联码',
   link_code_invalid: '关联码无效或已过期，请在公众号的商户助手页面重新获取',
   link_code_needs_official_account: '请在公众号中打开商户助手获取关联码',
+  card_permission_missing: '服务商公众号尚未授权“微信卡券权限”：请在服务商详情中重新授权并勾选微信卡券权限',
+  card_sub_merchant_not_configured: '请先配置卡券子商户ID',
+  card_sub_merchant_not_found: '卡券子商户ID 不存在，或不是服务商公众号代制的子商户',
+  card_sub_merchant_not_approved: '卡券子商户尚未审核通过',
+  member_card_exists: '该商户已创建会员卡',
+  member_card_not_found: '会员卡不存在',
+  member_card_not_approved: '会员卡尚未审核通过',
+  member_card_has_balance: '还有会员的余额未清零，不能删除会员卡',
+  member_card_disabled_at_store: '本门店已禁用会员卡',
+  member_card_wechat_only: '会员卡存放在微信卡包中，不支持支付宝：请用微信扫码',
+  member_not_found: '会员不存在',
+  member_not_active: '请先领取并激活会员卡',
+  card_code_invalid: '会员卡领取未成功，请重新领取',
+  phone_taken: '该手机号已是其他会员的手机号',
+  balance_insufficient: '会员卡余额不足',
+  balance_cap_exceeded: '充值金额和当前余额相加超过了会员卡余额上限，无法充值',
+  balance_cap_below_balances: '余额上限不能低于现有会员的余额',
+  recharge_amount_invalid: '请选择会员卡提供的充值金额',
+  import_rejected: '导入文件中有不合格的行，未导入任何数据',
+  card_payment_not_found: '会员卡付款记录不存在',
+  card_recharge_not_refundable: '会员卡充值订单不能在这里退款：请在会员管理中修改该会员的余额',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES
@@ -128,6 +149,8 @@ export interface ErrorBody {
     message: string
     /** The request field at fault, as a dotted path (`items.0.amountFen`). */
     param?: string
+    /** Structured detail a client can act on (e.g. the rejected rows of an import). */
+    details?: unknown
     requestId?: string
   }
 }
@@ -140,7 +163,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string = ERROR_MESSAGES[code],
     /** `status` overrides the type's HTTP status where the protocol has a more exact one (413, 415). */
-    readonly extra: { param?: string, details?: unknown, cause?: unknown, status?: number } = {},
+    /** `details` stays on the server (logs); `publicDetails` is sent to the client as `error.details`. */
+    readonly extra: { param?: string, details?: unknown, publicDetails?: unknown, cause?: unknown, status?: number } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause })
   }
@@ -154,6 +178,7 @@ export class AppError extends Error {
         code: this.code,
         message: this.message,
         ...(this.extra.param === undefined ? {} : { param: this.extra.param }),
+        ...(this.extra.publicDetails === undefined ? {} : { details: this.extra.publicDetails }),
         ...(requestId === undefined ? {} : { requestId }),
       },
     }

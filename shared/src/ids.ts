@@ -37,6 +37,10 @@ export const ID_PREFIXES = {
   cloudSpeaker: 'spk',
   /** One printed summary slip (R1), the subject of its print deliveries. */
   summaryPrint: 'sum',
+  memberCard: 'mcd',
+  member: 'mbr',
+  cardPayment: 'cpy',
+  cardPaymentRefund: 'cpr',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

@@ -54,6 +54,12 @@ export interface PayPageDto {
    * (the `sim_app` cookie, see SIM_APP_COOKIE), since the app cannot be told from a real phone.
    */
   simulator?: boolean
+  /**
+   * The merchant's membership card (M3), when it is approved and this store has not disabled it:
+   * the page offers 会员卡余额充值 / 会员卡余额付款 in WeChat, and says it is WeChat-only in Alipay.
+   * `balanceFen` is the payer's balance when they hold the card (null otherwise).
+   */
+  memberCard?: { id: string, title: string, balanceFen: number | null, active: boolean }
 }
 
 /** The sandbox's stand-in for "which app scanned": honoured only when PAY_BRIDGE_BASE_URL is set. */

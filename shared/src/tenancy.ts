@@ -440,6 +440,7 @@ export const SCAN_PROBLEMS = {
   alipay_not_enabled: { title: '该商户暂未开通支付宝收款', remedy: '请改用微信扫码付款，或向商家询问其他付款方式。' },
   payment_type_not_accepted: { title: '该门店暂不支持此付款方式', remedy: '门店没有开通这种付款方式，请改用门店支持的微信或支付宝扫码付款，或向商家询问。' },
   alipay_auth_failed: { title: '获取支付宝用户信息失败', remedy: '支付宝授权未完成或已失效，请关闭页面后重新扫码。' },
+  card_unknown: { title: '会员卡不存在', remedy: '该会员卡不存在或已被商户删除，请向商家确认。' },
 } as const satisfies Record<string, { title: string, remedy: string }>
 export type ScanProblem = keyof typeof SCAN_PROBLEMS
 

@@ -100,8 +100,11 @@ const NO_BRIDGE: Record<PayBridgeParams['type'], string> = {
   alipay_jsapi: '无法调起支付宝，请在支付宝中打开本页面',
 }
 
+/** WeChat JSAPI parameters as a card recharge carries them (RechargeDto.bridge: `signType` a plain string). */
+export type WechatJsapiParams = Omit<Extract<PayBridgeParams, { type: 'wechat_jsapi' }>, 'signType'> & { signType: string }
+
 /** Opens the WeChat or Alipay cashier for an order the server created, and maps the answer. */
-export async function openCashier (bridge: PayBridgeParams, o: CashierOptions = {}): Promise<CashierOutcome> {
+export async function openCashier (bridge: PayBridgeParams | WechatJsapiParams, o: CashierOptions = {}): Promise<CashierOutcome> {
   const win = o.win ?? window
   const timeoutMs = o.timeoutMs ?? BRIDGE_TIMEOUT_MS
   if (o.scriptUrl !== undefined && o.scriptUrl !== '') {

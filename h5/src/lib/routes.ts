@@ -22,6 +22,7 @@ export const ROUTES = {
   manage: '/pages/manage/index',
   pay: '/pages/pay/index',
   payResult: '/pages/pay/result/index',
+  card: '/pages/card/index',
 } as const
 export type Route = typeof ROUTES[keyof typeof ROUTES]
 

@@ -1,11 +1,13 @@
 // Browser test of the H5 build as the real server serves it: builds h5 if needed, starts the sandbox
 // (test/e2e/sandbox.ts), creates the operator account, starts `server/src/main.ts` on a free port with
 // a fresh DATA_DIR wired to the sandbox, and drives Debian's chromium with playwright-core: the home
-// page (below), the service-provider console with its WeChat scans (console.js) and one-code pay
-// with WeChat and Alipay phones (pay.js).
+// page (below), the service-provider console with its WeChat scans (console.js), one-code pay
+// with WeChat and Alipay phones (pay.js) and the stored-value membership card (card.js).
 // Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium; E2E_ONLY=console,
-// E2E_ONLY=pay or E2E_ONLY=mp runs one scenario after the home page checks). The store-operations
-// scenario (mp.js) drives the mini-program's H5 build, which the server serves at /mp/.
+// E2E_ONLY=pay, E2E_ONLY=mp or E2E_ONLY=card runs one scenario after the home page checks). The
+// store-operations scenario (mp.js) drives the mini-program's H5 build, which the server serves at
+// /mp/. h5/dist/h5 is built only when it is missing: delete it (or `npm run build -w h5`) after
+// changing the pages.
 const assert = require('assert/strict')
 const { spawn, spawnSync } = require('child_process')
 const fs = require('fs')
@@ -30,6 +32,7 @@ const { check, fail, finish } = require('../../../shared/taro/checks').createChe
 const { consoleScenario, OPERATOR } = require('./console')
 const { payScenario, PAY_ACCOUNT } = require('./pay')
 const { mpScenario, MP_ACCOUNT } = require('./mp')
+const { cardScenario, CARD_ACCOUNT } = require('./card')
 
 const TSX = path.join(REPO, 'node_modules/.bin/tsx')
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -179,6 +182,12 @@ async function stopServer (server) {
       assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
     })
 
+    await check(`membership-card scenario's account "${CARD_ACCOUNT.login}" created`, async () => {
+      const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', CARD_ACCOUNT.login, '--password', CARD_ACCOUNT.password, '--name', '会员卡测试', '--operator'],
+        { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
+      assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
+    })
+
     await check('server starts and answers /healthz', async () => {
       const t0 = Date.now()
       server = await startServer(port, env)
@@ -298,6 +307,7 @@ async function stopServer (server) {
       if (only === undefined || only === 'console') await consoleScenario(scenario)
       if (only === undefined || only === 'pay') await payScenario(scenario)
       if (only === undefined || only === 'mp') await mpScenario(scenario)
+      if (only === undefined || only === 'card') await cardScenario(scenario)
     }
   } finally {
     if (ctx) await ctx.close()

@@ -33,3 +33,11 @@ export function errorText (e: unknown): string {
   if (e instanceof ApiError) return e.message
   return '操作失败，请稍后重试'
 }
+
+/**
+ * The structured part of a failure the server explained further (`error.details`, e.g. the
+ * rejected rows of an import); undefined for any other failure.
+ */
+export function errorDetails (e: unknown): unknown {
+  return e instanceof ApiError ? e.details : undefined
+}

@@ -115,8 +115,8 @@ function setByPath (obj, p, val) { // Taro setData keys look like "root.cn.[0].c
 }
 const tick = (ms = 20) => new Promise(resolve => setTimeout(resolve, ms))
 
-/** `wx` replaces wx.* APIs (e.g. `request` answering as the server would). */
-async function runPage (distDir, route, { wx = {} } = {}) {
+/** `wx` replaces wx.* APIs (e.g. `request` answering as the server would); `query` is the page's query (onLoad options). */
+async function runPage (distDir, route, { wx = {}, query = {} } = {}) {
   const h = createHarness(distDir, wx)
   h.load(path.join(distDir, 'app.js'))
   const appInst = Object.assign({}, h.reg.app)
@@ -131,14 +131,14 @@ async function runPage (distDir, route, { wx = {} } = {}) {
     data: JSON.parse(JSON.stringify(cfg.data || {})),
     route,
     __route__: route,
-    options: {},
+    options: query,
     setData (d, cb) { setDataLog.push(Object.keys(d)); for (const k of Object.keys(d)) setByPath(this.data, k, d[k]); cb && setTimeout(cb, 0) },
   }
   const methods = cfg.methods ? Object.assign({}, cfg, cfg.methods) : cfg
   for (const k of Object.keys(methods)) if (typeof methods[k] === 'function') inst[k] = methods[k].bind(inst)
   h.ctx.__pages = [inst]
   const lc = cfg.methods ? cfg.methods : cfg
-  ;(lc.onLoad || cfg.onLoad).call(inst, {})
+  ;(lc.onLoad || cfg.onLoad).call(inst, query)
   await tick()
   lc.onShow && lc.onShow.call(inst)
   lc.onReady && lc.onReady.call(inst)

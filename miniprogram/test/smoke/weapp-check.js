@@ -1,5 +1,5 @@
 // Smoke test of the weapp build without WeChat DevTools (frontend.md §8.3):
-// static checks, WeChat's own wcc/wcsc compilers, and the index page run in the harness.
+// static checks, WeChat's own wcc/wcsc compilers, and the index and 会员信息 pages run in the harness.
 // Usage: node test/smoke/weapp-check.js [distDir]   (after `taro build --type weapp`)
 const assert = require('assert/strict')
 const fs = require('fs')
@@ -59,6 +59,38 @@ function fakeServer () {
   return { wx, sent }
 }
 const server = fakeServer()
+
+/**
+ * The API a merchant admin's 会员信息 page meets: a member whose ledger holds a balance payment
+ * (drawn from both pots) and an adjustment; the payment's refund is read when 退款 is tapped.
+ */
+function memberServer () {
+  const sent = []
+  const base = '/v1/mobile/merchants/mch_1'
+  const member = { id: 'mbr_1', cardId: 'mcd_1', state: 'active', name: '张三', phone: '13800138000', code: '812345678901', principalFen: 7500, bonusFen: 1500, balanceFen: 9000, createdAt: '2026-11-01T02:00:00.000Z', activatedAt: '2026-11-01T02:01:00.000Z' }
+  const entry = (id, o) => ({ id, memberId: 'mbr_1', kind: 'payment', pot: 'principal', amountFen: -2500, principalAfterFen: 7500, bonusAfterFen: 1500, storeId: 'sto_1', storeName: '科技园店', orderId: null, paymentId: 'cpy_1', reason: null, operatorName: null, createdAt: '2026-11-23T02:00:00.000Z', ...o })
+  const ledger = [entry('led_1'), entry('led_2', { pot: 'bonus', amountFen: -500 }), entry('led_3', { kind: 'adjustment', amountFen: 1000, paymentId: null, storeId: null, storeName: '', reason: '补录充值', operatorName: '王管理员' })]
+  const payment = { id: 'cpy_1', memberId: 'mbr_1', storeId: 'sto_1', storeName: '科技园店', amountFen: 3000, principalFen: 2500, bonusFen: 500, refundedFen: 1000, remark: null, createdAt: '2026-11-23T02:00:00.000Z' }
+  const answer = (method, path) => {
+    if (method === 'POST' && path === '/v1/mp/session') return [200, { token: 'smoke-session', expiresAt: '2099-01-01T00:00:00.000Z', linked: true }]
+    if (path === `${base}/members/mbr_1`) return [200, member]
+    if (path.startsWith(`${base}/members/mbr_1/ledger?`)) return [200, { object: 'list', data: ledger, hasMore: false, nextCursor: null }]
+    if (path === `${base}/card-payments/cpy_1`) return [200, payment]
+    return [404, { error: { type: 'not_found', code: 'route_not_found', message: '请求的地址不存在' } }]
+  }
+  const wx = {
+    login: (o) => setTimeout(() => { o.success?.({ code: 'smoke-js-code', errMsg: 'login:ok' }); o.complete?.() }, 0),
+    request: (o) => {
+      const method = o.method ?? 'GET'
+      const path = o.url.replace(/^[a-z]+:\/\/[^/]+/, '')
+      sent.push({ method, path })
+      const [statusCode, data] = answer(method, path)
+      setTimeout(() => { o.success?.({ statusCode, data, header: {}, errMsg: 'request:ok' }); o.complete?.() }, 0)
+      return { abort () {} }
+    },
+  }
+  return { wx, sent }
+}
 async function waitFor (done, timeoutMs = 2000) {
   const deadline = Date.now() + timeoutMs
   while (!done()) {
@@ -142,6 +174,26 @@ process.on('unhandledRejection', (e) => runtimeErrors.push(e))
     assert.ok(server.sent.some((r) => r.method === 'POST' && r.url.endsWith('/v1/mobile/stores/sto_1/clock-in')))
     assert.match(vdomText(gwx(`${ROUTE}.wxml`)(page.inst.data, {}, {})).join(' | '), /下班打卡/)
     assert.deepEqual(missingTemplates(dist, page.inst.data.root), [])
+  })
+  await check('会员信息 shows the ledger, and 退款 on a balance payment offers what is left', async () => {
+    const members = memberServer()
+    const route = 'pages/member/index'
+    const { inst } = await runPage(dist, route, { wx: members.wx, query: { merchant: 'mch_1', id: 'mbr_1' } })
+    await waitFor(() => /余额付款 · 本金/.test(allText(inst.data.root)))
+    const text = allText(inst.data.root)
+    assert.match(text, /¥90\.00/)
+    assert.match(text, /-¥25\.00/)
+    assert.match(text, /线上门店/) // the adjustment was not made at a store
+    assert.match(text, /操作人 王管理员/)
+    // One 退款 per payment, though it drew from both pots.
+    const refunds = []
+    ;(function visit (n) { if (!n) return; if (hasClass('ledger-entry__refund')(n)) refunds.push(n); (n.cn || []).forEach(visit) })(inst.data.root)
+    assert.equal(refunds.length, 1)
+    tap(inst, refunds[0])
+    await waitFor(() => /确认退款/.test(allText(inst.data.root)))
+    assert.ok(members.sent.some((r) => r.path === '/v1/mobile/merchants/mch_1/card-payments/cpy_1'))
+    assert.deepEqual(missingTemplates(dist, inst.data.root), [])
+    assert.match(vdomText(gwx(`${route}.wxml`)(inst.data, {}, {})).join(' | '), /余额付款退款/)
   })
   await check('no uncaught errors in the page runtime', () => {
     if (runtimeErrors.length > 0) throw runtimeErrors[0]

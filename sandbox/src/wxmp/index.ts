@@ -43,7 +43,7 @@ export function createWxmp (world: SimWorld, o: { officialAccountAppId?: string 
   const miniProgram = new MiniProgramLogin(deps)
   const templates = new Templates(deps)
   const tickets = new Tickets(deps)
-  const cards = new CardWallet(deps)
+  const cards = new CardWallet(deps, tickets)
 
   return {
     name: 'wxmp',

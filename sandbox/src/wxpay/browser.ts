@@ -43,7 +43,11 @@ export function browserRoutes (wx: WxpayState): Router {
     ctx.type = 'application/javascript'
     ctx.set('Cache-Control', 'no-store')
     // Koa 3's ctx.origin is the Origin request header; the script needs the host it was loaded from.
-    ctx.body = bridgeScript(`${ctx.protocol}://${ctx.host}`)
+    // The card wallet lives on the wxmp port: reached by the same host name (a phone on the LAN
+    // uses the machine's address, not the 127.0.0.1 the sandbox records).
+    const wxmpPort = new URL(wx.world.urls.wxmp).port
+    const wxmpOrigin = ctx.hostname === '' ? wx.world.urls.wxmp : `${ctx.protocol}://${ctx.hostname}${wxmpPort === '' ? '' : `:${wxmpPort}`}`
+    ctx.body = bridgeScript(`${ctx.protocol}://${ctx.host}`, wxmpOrigin)
   })
 
   /** Called by the bridge: 200 either way, `{ok:false, reason}` when WeChat would refuse to show the cashier. */

@@ -1,7 +1,8 @@
 import { fen, formatFen } from '@yima/shared'
 
 // The sandbox's stand-ins for what the WeChat client shows: a cashier page (微信支付) and the
-// WeixinJSBridge shim that opens it. Both talk to the control API on the same origin.
+// WeixinJSBridge shim that opens it. Both talk to the control API on the same origin, except the
+// shim's batchAddCard, which the WeChat platform simulator (another port) answers.
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
@@ -66,16 +67,23 @@ button{display:block;width:100%;margin-top:16px;padding:12px;font-size:17px;bord
 }
 
 /**
- * `WeixinJSBridge` for pages opened outside WeChat: `invoke('getBrandWCPayRequest', params, cb)`
- * has the sandbox check paySign as the WeChat client would (a bad one answers `:fail` at once),
- * then overlays the cashier and answers `:ok`, `:cancel` or `:fail` with what the customer chose.
+ * `WeixinJSBridge` for pages opened outside WeChat:
+ * - `invoke('getBrandWCPayRequest', params, cb)` has the sandbox check paySign as the WeChat client
+ *   would (a bad one answers `:fail` at once), then overlays the cashier and answers `:ok`,
+ *   `:cancel` or `:fail` with what the customer chose;
+ * - `invoke('batchAddCard', {card_list: [{card_id, card_ext}]}, cb)` (what JS-SDK `wx.addCard`
+ *   calls) has the WeChat platform simulator on `wxmpOrigin` check each cardExt and put the cards
+ *   in the wallet of the card_ext's openid, and answers what it says (`batch_add_card:ok` with
+ *   `card_list` as a JSON string of `{card_id, card_ext, code: <encrypt_code>, is_succ}`, or `:fail`).
  */
-export function bridgeScript (origin: string): string {
+export function bridgeScript (origin: string, wxmpOrigin: string): string {
   return `/* yima sandbox WeixinJSBridge shim */
 (function () {
   if (window.WeixinJSBridge && !window.WeixinJSBridge.__yimaSandbox) return
   var origin = ${scriptJson(origin)}
+  var wxmpOrigin = ${scriptJson(wxmpOrigin)}
   var PAY = 'get_brand_wcpay_request'
+  var ADD_CARD = 'batch_add_card'
   function answer (cb, errMsg, extra) {
     var res = { err_msg: errMsg }
     for (var k in extra || {}) res[k] = extra[k]
@@ -95,7 +103,16 @@ export function bridgeScript (origin: string): string {
     window.addEventListener('message', onMessage)
     document.body.appendChild(frame)
   }
+  function addCard (params, cb) {
+    fetch(wxmpOrigin + '/__sim/wxmp/bridge/add-card', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params || {}) })
+      .then(function (r) { return r.json() })
+      .then(function (v) {
+        if (!v || typeof v.err_msg !== 'string') { answer(cb, ADD_CARD + ':fail', { err_desc: (v && v.error) || 'sandbox error' }); return }
+        if (typeof cb === 'function') cb(v)
+      }, function (err) { answer(cb, ADD_CARD + ':fail', { err_desc: String(err) }) })
+  }
   function invoke (api, params, cb) {
+    if (api === 'batchAddCard') { addCard(params, cb); return }
     if (api !== 'getBrandWCPayRequest') { answer(cb, api + ':fail', { err_desc: 'not simulated by the yima sandbox' }); return }
     fetch(origin + '/__sim/wxpay/jsapi/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params || {}) })
       .then(function (r) { return r.json() })

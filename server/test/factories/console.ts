@@ -17,6 +17,7 @@ export interface ConsoleUser {
   get: (path: string) => request.Test
   post: (path: string, body?: object) => request.Test
   patch: (path: string, body?: object) => request.Test
+  put: (path: string, body?: object) => request.Test
   del: (path: string) => request.Test
 }
 
@@ -40,6 +41,7 @@ export async function consoleUser (app: Koa<AppState>, database: Database, o: { 
     get: (path) => auth(request(server).get(path)),
     post: (path, body) => auth(request(server).post(path)).send(body ?? {}),
     patch: (path, body) => auth(request(server).patch(path)).send(body ?? {}),
+    put: (path, body) => auth(request(server).put(path)).send(body ?? {}),
     del: (path) => auth(request(server).delete(path)),
   }
 }

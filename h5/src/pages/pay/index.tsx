@@ -2,15 +2,19 @@ import { useEffect, useState } from 'react'
 import { useRouter } from '@tarojs/taro'
 import { View } from '@tarojs/components'
 import type { PayPageDto } from '@yima/shared'
+import { authLoop, markAuth } from '../../lib/auth-loop'
 import { browser } from '../../lib/browser'
 import { queryParam } from '../../lib/format'
 import { getPayPage, payFailure, SIM_APP_COOKIE_NAME } from '../../lib/pay-api'
 import { replace, ROUTES } from '../../lib/routes'
+import { CardPayResult } from './components/card-pay-result'
 import { FixedAmount } from './components/fixed-amount'
 import { FreeAmount } from './components/free-amount'
+import { MemberCardBar, type PayMethod } from './components/member-card'
 import { PayHead } from './components/pay-head'
 import { StaffBar } from './components/staff-bar'
 import { Toast, useToast } from './components/toast'
+import { useCardPay } from './use-card-pay'
 import { usePay } from './use-pay'
 import { useStaff } from './use-staff'
 import './index.scss'
@@ -22,24 +26,6 @@ type State =
   | { phase: 'ready', page: PayPageDto }
 
 const AUTH_MARK = 'yima:pay-auth'
-// Coming back from OAuth still unknown within this long means the cookie did not stick: stop, don't loop.
-const AUTH_LOOP_MS = 60_000
-
-function authLoop (code: string): boolean {
-  try {
-    const mark = JSON.parse(sessionStorage.getItem(AUTH_MARK) ?? 'null') as { code?: string, at?: number } | null
-    return mark?.code === code && typeof mark.at === 'number' && Date.now() - mark.at < AUTH_LOOP_MS
-  } catch {
-    return false
-  }
-}
-
-function markAuth (code: string | null): void {
-  try {
-    if (code === null) sessionStorage.removeItem(AUTH_MARK)
-    else sessionStorage.setItem(AUTH_MARK, JSON.stringify({ code, at: Date.now() }))
-  } catch { /* private mode: no loop guard */ }
-}
 
 function Message ({ title, detail, className }: { title: string, detail: string, className: string }) {
   return (
@@ -55,13 +41,37 @@ function PayForm ({ page }: { page: PayPageDto }) {
   const payment = usePay(page, toast.show)
   // The store's own clerk or manager (H1): the bar comes when /staff answers; the keypad never waits.
   const staff = useStaff(page, toast.show)
+  // The merchant's membership card (M3): 会员卡余额付款 pays the same amount from the balance instead.
+  const card = page.memberCard
+  const cardPay = useCardPay(page, card?.id ?? '')
+  const [method, setMethod] = useState<PayMethod>('wechat')
+  const [balanceFen, setBalanceFen] = useState<number | null>(card?.balanceFen ?? null)
+  const byCard = method === 'card' && card?.active === true && page.platform === 'wechat'
+  const current = byCard ? cardPay : payment
+  const payLabel = byCard ? '余额付款' : '付款'
+  const choose = (m: PayMethod): void => {
+    if (payment.paying || cardPay.paying) return
+    payment.clearError()
+    cardPay.clearError()
+    setMethod(m)
+  }
+  const paid = cardPay.result
+  if (paid !== null) {
+    return (
+      <View className={`pay pay--${page.kind}`}>
+        <PayHead page={page} />
+        <CardPayResult page={page} result={paid} onDone={() => { setBalanceFen(paid.member.balanceFen); cardPay.reset() }} />
+      </View>
+    )
+  }
   return (
     <View className={`pay pay--${page.kind}`}>
       <PayHead page={page} />
       <StaffBar bar={staff} />
+      {card === undefined ? null : <MemberCardBar page={page} card={card} balanceFen={balanceFen} method={byCard ? 'card' : 'wechat'} onMethod={choose} />}
       {page.kind === 'fixed_amount' && page.unitPriceFen !== undefined
-        ? <FixedAmount page={page} unitPriceFen={page.unitPriceFen} payment={payment} />
-        : <FreeAmount page={page} payment={payment} />}
+        ? <FixedAmount page={page} unitPriceFen={page.unitPriceFen} payment={current} payLabel={payLabel} />
+        : <FreeAmount page={page} payment={current} payLabel={payLabel} />}
       <Toast text={toast.text} />
     </View>
   )
@@ -97,16 +107,16 @@ export function PayScreen ({ code }: { code: string | undefined }) {
     getPayPage(code).then((page) => {
       if (!live) return
       if (page.platform !== 'other' && !page.payerKnown) {
-        if (authLoop(code)) {
+        if (authLoop(AUTH_MARK, code)) {
           setState({ phase: 'error', title: '无法获取您的身份', detail: '请确认没有禁用 Cookie，然后重新扫码付款。' })
           return
         }
-        markAuth(code)
+        markAuth(AUTH_MARK, code)
         setState({ phase: 'auth' })
         browser.replace(page.authUrl)
         return
       }
-      markAuth(null)
+      markAuth(AUTH_MARK, null)
       setState({ phase: 'ready', page })
     }, (e: unknown) => {
       if (!live) return

@@ -9,6 +9,7 @@ import { errorText, signIn } from '../../lib/session'
 import { useData } from '../../lib/use-data'
 import { getLinkCode, getTodayTakings } from '../../services/home'
 import { clockIn, clockOut } from '../../services/duty'
+import { memberMerchants } from '../../services/members'
 import { getMe } from '../../services/staff'
 import './index.scss'
 
@@ -42,6 +43,9 @@ export default function Index () {
             <CellGroup title='管理'>
               <Cell title='我的门店' isLink onClick={() => { go('/pages/stores/index') }} className='index__stores' />
               <Cell title='交易汇总' isLink onClick={() => { go('/pages/report/index') }} className='index__report' />
+              {memberMerchants(me.data.me.roles).length > 0 && (
+                <Cell title='会员管理' isLink onClick={() => { go('/pages/members/index') }} className='index__members' />
+              )}
               <Cell title='收款消息设置' isLink onClick={() => { go('/pages/settings/index') }} />
             </CellGroup>
             {me.data.session.kind === 'cookie' && <LinkCode />}

@@ -113,6 +113,8 @@ export class CardStore {
   readonly activateTickets = new Map<string, ActivateTicket>()
   readonly encrypted = new Map<string, UserCard>()
   readonly submerchants = new Map<number, SubMerchant>()
+  /** cardExt signatures that already put a card in a wallet: WeChat refuses a repeated one. */
+  readonly usedCardExts = new Set<string>()
   #merchantSeq = 100 + Math.floor(Math.random() * 900)
 
   constructor (readonly clock: SimClock) {}
@@ -149,6 +151,7 @@ export class CardStore {
     this.activateTickets.clear()
     this.encrypted.clear()
     this.submerchants.clear()
+    this.usedCardExts.clear()
   }
 }
 

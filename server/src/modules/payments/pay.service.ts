@@ -42,6 +42,8 @@ export interface PayDeps {
   payments: PaymentService
   publicUrl: string
   channels: Pick<ChannelHosts, 'alipayGateway' | 'alipayOpenAuthUrl'>
+  /** The merchant's membership card on the pay page (M3); absent where cards are not wired. */
+  cards?: { payPageCard: (merchantId: string, storeId: string, payer: Payer | undefined) => Promise<PayPageDto['memberCard']> }
   /** The sandbox's JS bridge shims (PAY_BRIDGE_BASE_URL); null against the real apps. */
   bridgeScripts: { wechat: string, alipay: string } | null
 }
@@ -90,6 +92,7 @@ export class PayService {
     const sp = await this.deps.tenancy.sps.row(ALL_SCOPE, qr.serviceProvider.id)
     const known = platform !== 'other' && payer !== undefined && payer.platform === platform && payer.appId === appIdFor(platform, sp)
     const bridge = this.deps.bridgeScripts
+    const memberCard = await this.deps.cards?.payPageCard(qr.merchant.id, qr.store.id, known ? payer : undefined)
     return {
       code: qr.code,
       kind: qr.kind,
@@ -111,6 +114,7 @@ export class PayService {
       authUrl: `${this.deps.publicUrl}/pay/auth?${new URLSearchParams({ code: qr.code }).toString()}`,
       ...(bridge === null || platform === 'other' ? {} : { bridgeScriptUrl: platform === 'wechat' ? bridge.wechat : bridge.alipay }),
       ...(bridge === null ? {} : { simulator: true }),
+      ...(memberCard === undefined ? {} : { memberCard }),
     }
   }
 

@@ -52,6 +52,11 @@ export interface CreateOrderInput {
   deviceId?: string
   /** Micropay: the customer's payment code. Never stored. */
   authCode?: string
+  /**
+   * Runs in the transaction that inserts the order, before the channel is asked: what the order is
+   * for (a card recharge holding room under the card's cap). Throwing writes no order and asks no channel.
+   */
+  reserve?: (tx: Tx, order: OrderRow) => Promise<void>
 }
 
 const channelOf = (method: PayMethod): ChannelName => method.startsWith('wechat_') ? 'wechat_pay' : 'alipay'
@@ -130,6 +135,7 @@ export class PaymentService {
         updatedAt: now,
       })
       if (inserted === undefined) throw new AppError('conflict', 'order_state_conflict', '订单号重复')
+      if (input.reserve !== undefined) await input.reserve(tx, inserted)
       await scheduleFollowUps(this.deps.outbox, tx, inserted)
       return inserted
     })

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { fen, type IdGenerator, type RefundBody, type RefundDto } from '@yima/shared'
+import { AppError, fen, type IdGenerator, type RefundBody, type RefundDto } from '@yima/shared'
 import type { ChannelRegistry } from '../../channels/registry'
 import type { RefundOutcome } from '../../channels/types'
 import type { Clock } from '../../clock'
@@ -52,6 +52,9 @@ export class RefundService {
    * same outRefundNo again is the same refund (answered as it stands); with another amount, 409.
    */
   async create (operator: RefundOperator, order: OrderRow, body: RefundBody): Promise<{ refund: RefundRow, created: boolean }> {
+    // The money of a card recharge is in a member's balance (M5): giving it back is a balance
+    // change the merchant makes on the member, not a refund that would leave the balance standing.
+    if (order.sourceType === 'card_recharge') throw new AppError('conflict', 'card_recharge_not_refundable')
     const now = this.deps.clock.now()
     const id = this.deps.newId('rfd')
     // Derived from the order's number, so the channel's bill lists it next to its payment: ≤ 32 + 1 + 26 characters.

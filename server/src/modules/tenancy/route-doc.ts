@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { errorResponses, type OpenAPIRegistry } from '../../docs/openapi'
 
-export type DocMethod = 'get' | 'post' | 'patch' | 'delete'
+export type DocMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 export interface DocOptions {
   body?: z.ZodType
   /** Staff phones: the `yima_wx` cookie a management or activation QR sets, or the mini-program's bearer session. */

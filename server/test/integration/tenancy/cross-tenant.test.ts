@@ -13,6 +13,8 @@ import { useTestDatabase } from '../../helpers/database'
 import { useChannels, startLiveApp } from '../../helpers/channels'
 import { consoleUser, type ConsoleUser } from '../../factories/console'
 import { createMerchant, createSp, newSubMchId, spBody } from '../../factories/tenants'
+import { approvedCardSubMerchant, CARD_BODY } from '../../factories/cards'
+import { cardMembers, cardPayments } from '../../../src/modules/cards/cards.schema'
 
 /*
  * T9, generated: every route of the app × every kind of caller of tenant A × the ids and bodies of
@@ -62,6 +64,18 @@ const PUBLIC: Record<string, string> = {
   'GET /v1/public/pay/:code/staff': 'the payer cookie\'s own staff row at the code\'s store, 404 for anyone else (shifts/shifts.test.ts)',
   'POST /v1/public/pay/:code/clock-in': 'clocks in only the payer cookie\'s own staff row at the code\'s store (shifts/shifts.test.ts)',
   'POST /v1/public/pay/:code/clock-out': 'clocks out only the payer cookie\'s own staff row at the code\'s store (shifts/shifts.test.ts)',
+  // The customer's membership card (M3): the card link is public by design; everything else acts
+  // only for the payer cookie's own openid on that card (cards/cards.test.ts).
+  'GET /card/:cardId': 'the card\'s claim link: a redirect through WeChat OAuth, no data',
+  'GET /card/oauth/wechat/callback': 'OAuth callback: the signed state is its own key',
+  'GET /v1/public/cards/:cardId': 'the card face (names only) and the payer cookie\'s own membership',
+  'POST /v1/public/cards/:cardId/add-card-params': 'card_ext signed for the payer cookie\'s own openid',
+  'POST /v1/public/cards/:cardId/claims': 'WeChat must say the code is in the payer cookie\'s own wallet',
+  'POST /v1/public/cards/:cardId/activation': 'activates the payer cookie\'s own membership',
+  'GET /v1/public/cards/:cardId/ledger': 'the payer cookie\'s own ledger',
+  'POST /v1/public/cards/:cardId/recharges': 'recharges the payer cookie\'s own membership',
+  'GET /v1/public/cards/:cardId/recharges/:orderId': 'only the payer cookie\'s own recharges; 404 for others',
+  'POST /v1/public/cards/:cardId/payments': 'pays from the payer cookie\'s own balance at a code of the card\'s merchant',
 }
 
 interface Tenant {
@@ -90,6 +104,11 @@ interface Tenant {
   printer: any
   speaker: any
   spare: { feie: { sn: string, key: string }, brhk: { sn: string } }
+  /** The merchant's membership card (M1–M5), a member with a balance and one of their balance payments. */
+  cardSubMerchantId: number
+  memberId: string
+  memberPhone: string
+  cardPaymentId: string
 }
 
 async function tenant (): Promise<Tenant> {
@@ -130,7 +149,11 @@ async function tenant (): Promise<Tenant> {
   const printer = (await owner.post(`/v1/stores/${store.id}/printers`, { brand: 'feie', sn: feie.sn, key: feie.key }).expect(201)).body
   const speaker = (await owner.post(`/v1/stores/${store.id}/speakers`, { brand: 'brhk', sn: (await device('brhk')).sn }).expect(201)).body
   const spare = { feie: await device('feie'), brhk: await device('brhk') }
-  return { owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, mpToken, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
+  const cardSubMerchantId = await approvedCardSubMerchant(c)
+  await owner.put(`/v1/merchants/${m.merchant.id}/member-card/sub-merchant`, { cardSubMerchantId: String(cardSubMerchantId) }).expect(200)
+  const card = (await owner.post(`/v1/merchants/${m.merchant.id}/member-card`, CARD_BODY).expect(201)).body
+  const { memberId, memberPhone, cardPaymentId } = await cardHolder(card.id, m.merchant, store)
+  return { cardSubMerchantId, memberId, memberPhone, cardPaymentId, owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, mpToken, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
 }
 
 async function failedCallback (merchant: any, store: any): Promise<{ orderId: string, callbackId: string }> {
@@ -164,6 +187,19 @@ async function failedCallback (merchant: any, store: any): Promise<{ orderId: st
   return { orderId, callbackId: cb.id }
 }
 
+/** A member holding a balance, with one balance payment at the store (rows as the cards module writes them). */
+async function cardHolder (cardId: string, merchant: any, store: any): Promise<{ memberId: string, memberPhone: string, cardPaymentId: string }> {
+  const { db } = database.get()
+  const ids = createIdGenerator()
+  const now = new Date()
+  const memberId = ids('mbr')
+  const memberPhone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+  await db.insert(cardMembers).values({ id: memberId, cardId, spId: merchant.serviceProviderId, merchantId: merchant.id, openid: `o_card_${memberId.slice(-10)}`, code: memberId.slice(-12), state: 'active', name: '会员', phone: memberPhone, principalFen: fen(5_000), bonusFen: fen(500), createdAt: now, updatedAt: now })
+  const cardPaymentId = ids('cpy')
+  await db.insert(cardPayments).values({ id: cardPaymentId, cardId, memberId, spId: merchant.serviceProviderId, merchantId: merchant.id, storeId: store.id, amountFen: fen(1_100), principalFen: fen(1_000), bonusFen: fen(100), createdAt: now })
+  return { memberId, memberPhone, cardPaymentId }
+}
+
 /** The order's clerk message in the delivery ledger (N2), so a leaking ledger route would show it. */
 async function notified (orderId: string, merchant: any, store: any, clerkId: string): Promise<void> {
   await database.get().db.transaction(async (tx) => {
@@ -179,8 +215,19 @@ const reportQueries = (b: Tenant): string[] => {
   return [`?${range}&storeId=${b.store.id}&groupBy=staff`, `?${range}&merchantId=${b.merchant.id}&groupBy=store`, `?${range}&staffId=${b.clerk.id}`]
 }
 
+/** Member searches by B's member's phone and name. */
+const cardQueries = (path: string, b: Tenant): string[] =>
+  path.endsWith('/members') ? ['?q=139', '?q=会员'] : path.endsWith('/member-ledger') ? [`?phone=${b.memberPhone}`] : ['']
+
 /** B's id for each path parameter, by the collection it follows. */
-function foreignPaths (path: string, b: Tenant): string[] {
+function foreignPaths (path: string, b: Tenant, a?: Tenant): string[] {
+  // The membership card: B's merchant, and A's own merchant with B's member or payment.
+  if (path.startsWith('/v1/merchants/:merchantId/')) return [b.merchant.id, b.agentMerchant.id].map((id) => path.replace(':merchantId', id))
+  if (path.startsWith('/v1/mobile/merchants/:merchantId/')) {
+    const merchants = [b.merchant.id, ...(a === undefined ? [] : [a.merchant.id])]
+    return merchants.map((m) => path.replace(':merchantId', m).replace(':memberId', b.memberId).replace(':paymentId', b.cardPaymentId))
+      .filter((p) => a === undefined || !p.startsWith(`/v1/mobile/merchants/${a.merchant.id}/`) || /:memberId|:paymentId/.test(path))
+  }
   const by: Array<[RegExp, string[]]> = [
     [/^\/v1\/service-providers\/:id/, [b.sp.id]],
     [/^\/v1\/sub-service-providers\/:id/, [b.ssp.id]],
@@ -262,6 +309,12 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'PATCH /v1/mobile/printers/:id': { copies: 2, enabled: false, qrCodeId: null },
     'PATCH /v1/speakers/:id': { volume: 10, enabled: false },
     'PATCH /v1/mobile/speakers/:id': { volume: 10, enabled: false },
+    'PUT /v1/merchants/:merchantId/member-card/sub-merchant': { cardSubMerchantId: String(b.cardSubMerchantId) },
+    'POST /v1/merchants/:merchantId/member-card': CARD_BODY,
+    'PATCH /v1/merchants/:merchantId/member-card': { title: '改名', balanceCapFen: 1 },
+    'POST /v1/mobile/merchants/:merchantId/members/:memberId/adjustments': { pot: 'principal', amountFen: -100, reason: '混进来' },
+    'POST /v1/mobile/merchants/:merchantId/members/import': { csv: '手机号,姓名,本金,赠送金\n13711112222,混进来,100,\n' },
+    'POST /v1/mobile/merchants/:merchantId/card-payments/:paymentId/refunds': { amountFen: 100 },
   }
   if (bodies[key] !== undefined) return bodies[key]
   if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
@@ -270,7 +323,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
 
 /** Every row of every tenant table, hashed: what "nothing changed" means. */
 async function fingerprint (): Promise<string> {
-  const tables = ['service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds', 'cashier_devices', 'deliveries', 'staff_shifts', 'cloud_printers', 'cloud_speakers']
+  const tables = ['member_cards', 'card_setups', 'card_members', 'card_payments', 'card_ledger', 'card_recharges', 'service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds', 'cashier_devices', 'deliveries', 'staff_shifts', 'cloud_printers', 'cloud_speakers']
   const parts: string[] = []
   for (const t of tables) {
     const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
@@ -289,7 +342,7 @@ describe('no request crosses tenants (T9)', () => {
     const a = await tenant()
     const b = await tenant()
     const routes = routesOf(live.app)
-    const unclassified = routes.filter((r) => PUBLIC[`${r.method} ${r.path}`] === undefined && foreignPaths(r.path, b).length === 0)
+    const unclassified = routes.filter((r) => PUBLIC[`${r.method} ${r.path}`] === undefined && foreignPaths(r.path, b, a).length === 0)
     expect(unclassified).toEqual([])
 
     const server = live.app.callback()
@@ -302,7 +355,7 @@ describe('no request crosses tenants (T9)', () => {
     ]
     const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,
       b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code, b.callbackId, b.orderId, b.cashierDevice.id, b.cashierDevice.sn, b.store.outShopId,
-      b.printer.id, b.printer.sn, b.speaker.id, b.speaker.sn]
+      b.printer.id, b.printer.sn, b.speaker.id, b.speaker.sn, b.memberId, b.cardPaymentId, b.memberPhone]
     let checked = 0
     const crossings: string[] = []
     for (const route of routes) {
@@ -313,10 +366,10 @@ describe('no request crosses tenants (T9)', () => {
           ? [`?storeId=${b.store.id}`, `?merchantId=${b.merchant.id}`, `?batchId=${b.batchId}`, '?kind=blank', '']
           : route.path === '/v1/mobile/staff/me/notifications'
             ? [`?storeId=${b.store.id}`, '']
-            : route.path.includes('/reports/') ? reportQueries(b) : ['']
+            : route.path.includes('/reports/') ? reportQueries(b) : cardQueries(route.path, b)
       // Handover routes get a valid range too, so only the scope can refuse them.
       const asked = route.path.endsWith('/handover') ? [`?from=${new Date(Date.now() - 86400_000).toISOString()}&to=${new Date(Date.now() + 86400_000).toISOString()}`, ...queries] : queries
-      for (const path of foreignPaths(route.path, b)) {
+      for (const path of foreignPaths(route.path, b, a)) {
         for (const query of asked) {
           for (const caller of callers) {
             const before = await fingerprint()

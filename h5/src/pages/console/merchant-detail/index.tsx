@@ -5,6 +5,7 @@ import { Button } from '@antmjs/vantui'
 import { WECHAT_CHANNEL_LABELS, type MerchantDTO, type WechatChannel } from '@yima/shared'
 import { ConsoleShell } from '../../../components/console-shell'
 import { ServerQr } from '../../../components/merchant-created/server-qr'
+import { MemberCardPanel } from '../../../components/member-card-panel'
 import { StaffPanel } from '../../../components/staff-panel'
 import { ManagementQrDialog } from '../../../components/staff-panel/management-qr'
 import { InfoList, Loading, Message, NoticeMessage, Section } from '../../../components/ui'
@@ -15,7 +16,7 @@ import { useConsoleData } from '../../../lib/use-async'
 import { useNotice } from '../../../lib/use-notice'
 import { getAlipayAuthorization, getMerchant, switchWechatChannel, updateMerchant } from '../../../services/merchants'
 
-/** 子商户详情: ids and keys' public half, WeChat channel (T8), Alipay authorization (T7), admins. */
+/** 子商户详情: ids and keys' public half, WeChat channel (T8), Alipay authorization (T7), member card (issue 8), admins. */
 export default function MerchantDetail () {
   const id = queryParam(useRouter().params, 'id') ?? ''
   const merchant = useConsoleData(async () => await getMerchant(id), [id])
@@ -62,6 +63,7 @@ export default function MerchantDetail () {
           </Section>
           <WechatSection merchant={m} onChanged={() => { merchant.reload() }} />
           <AlipaySection merchant={m} onChanged={() => { merchant.reload() }} />
+          <MemberCardPanel merchantId={m.id} serviceProviderId={m.serviceProviderId} />
           <StaffPanel owner={{ kind: 'merchant', id: m.id }} refundPermission />
         </>
       )}

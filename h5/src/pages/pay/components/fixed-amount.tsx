@@ -7,7 +7,7 @@ import { RemarkField } from './remark'
 import { Stepper } from './stepper'
 
 /** Fixed-amount codes (S4): the unit price, a quantity, and the total. The server charges unit × quantity itself. */
-export function FixedAmount ({ page, unitPriceFen, payment }: { page: PayPageDto, unitPriceFen: number, payment: ReturnType<typeof usePay> }) {
+export function FixedAmount ({ page, unitPriceFen, payment, payLabel = '付款' }: { page: PayPageDto, unitPriceFen: number, payment: ReturnType<typeof usePay>, payLabel?: string }) {
   const max = maxQuantity(unitPriceFen, page.limits)
   const [quantity, setQuantity] = useState(1)
   const [remark, setRemark] = useState('')
@@ -39,7 +39,7 @@ export function FixedAmount ({ page, unitPriceFen, payment }: { page: PayPageDto
       </View>
       <View className='pay__error'>{message}</View>
       <View className={`pay__button pay__submit ${disabled ? 'pay__submit--disabled' : ''}`} onClick={disabled ? undefined : onPay}>
-        {payment.paying ? '支付中…' : `付款 ${formatFen(total)}`}
+        {payment.paying ? '支付中…' : `${payLabel} ${formatFen(total)}`}
       </View>
     </View>
   )

@@ -6,8 +6,8 @@ import type { usePay } from '../use-pay'
 import { Keypad } from './keypad'
 import { RemarkField } from './remark'
 
-/** Store and clerk codes: the customer types the amount on the keypad. */
-export function FreeAmount ({ page, payment }: { page: PayPageDto, payment: ReturnType<typeof usePay> }) {
+/** Store and clerk codes: the customer types the amount on the keypad. `payLabel`: 余额付款 when paying from the membership card. */
+export function FreeAmount ({ page, payment, payLabel = '付款' }: { page: PayPageDto, payment: ReturnType<typeof usePay>, payLabel?: string }) {
   const [input, setInput] = useState('')
   const [remark, setRemark] = useState('')
   const check = checkAmount(input, page.limits)
@@ -33,7 +33,7 @@ export function FreeAmount ({ page, payment }: { page: PayPageDto, payment: Retu
         <RemarkField value={remark} maxLength={page.limits.remarkMaxLength} onChange={setRemark} />
       </View>
       <View className='pay__error'>{message}</View>
-      <Keypad onKey={onKey} onPay={onPay} payDisabled={!check.ok || payment.paying} payLabel={payment.paying ? '支付中…' : '付款'} />
+      <Keypad onKey={onKey} onPay={onPay} payDisabled={!check.ok || payment.paying} payLabel={payment.paying ? '支付中…' : payLabel} />
     </View>
   )
 }
