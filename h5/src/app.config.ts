@@ -22,6 +22,7 @@ export default defineAppConfig({
     'pages/pay/index',
     'pages/pay/result/index',
     'pages/card/index',
+    'pages/vouchers/index',
   ],
   window: {
     navigationBarBackgroundColor: '#ffffff',

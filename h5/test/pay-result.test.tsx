@@ -15,6 +15,7 @@ const ORDER: PayOrderDto = {
   outTradeNo: 'YM0001',
   status: 'pending',
   amountFen: 1234,
+  discountFen: 0,
   quantity: null,
   remark: null,
   paidAt: null,
@@ -33,9 +34,13 @@ const PAID: PayOrderDto = {
   ],
 }
 
-/** GET /v1/public/pay/orders/ord_1 answers each of `answers` in turn, the last one forever (a function is called). */
+/**
+ * GET /v1/public/pay/orders/ord_1 answers each of `answers` in turn, the last one forever (a function is called).
+ * The paid order's vouchers (C3) are none here: pay-result-vouchers.test.tsx covers them.
+ */
 function serveOrder (...answers: Array<FakeAnswer | (() => FakeAnswer)>): jest.Mock {
   return fakeFetch((req) => {
+    if (req.url === '/v1/public/pay/orders/ord_1/vouchers') return answer(200, { offers: [] })
     if (req.url !== '/v1/public/pay/orders/ord_1') throw new Error(`unexpected ${req.url}`)
     const a = answers.length > 1 ? answers.shift() : answers[0]
     if (a === undefined) throw new Error('no answer')

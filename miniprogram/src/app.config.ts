@@ -20,6 +20,8 @@ export default defineAppConfig({
     'pages/member/index',
     'pages/member-ledger/index',
     'pages/member-import/index',
+    'pages/vouchers/index',
+    'pages/merchant-ad/index',
   ],
   window: {
     backgroundTextStyle: 'light',

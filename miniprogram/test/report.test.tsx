@@ -1,6 +1,6 @@
 import { act, screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
-import type { SummaryDto, SummaryFigures, SummaryGroupDto } from '@yima/shared'
+import { SUMMARY_FIGURES, type SummaryDto, type SummaryFigures, type SummaryGroupDto } from '@yima/shared'
 import Report from '../src/pages/report/index'
 import { listReply, mockApi, type Reply, routeNotFound, type Sent, storeDto, withParams } from './helpers/api'
 import { renderPage, tap, tapButton, typeInto } from './helpers/ui'
@@ -86,7 +86,7 @@ test("today's eight figures to the fen, asked from China midnight to now, by hou
   expect(figure(container, 'refundCount')).toBe('退款笔数1')
   // A tap says what a figure counts, in the shared definition's words.
   await tap(container.querySelector('.report__figure--settlementFen'))
-  expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '结算金额', content: '交易金额 − 优惠金额（商户承担的免充值优惠不结算给商户）' }))
+  expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '结算金额', content: SUMMARY_FIGURES.settlementFen.definition }))
 
   expect(summaries()).toHaveLength(1)
   const url = summaries()[0]?.url ?? ''

@@ -89,9 +89,9 @@ describe('wxpay Authorization parsing and request verification', () => {
       return `WECHATPAY2-SHA256-RSA2048 mchid="${sp.spMchId}",nonce_str="nn",signature="${sig}",timestamp="${ts}",serial_no="${o.serial ?? sp.merchant.serial}"`
     }
     const req = (authorization: string, body = '{}'): Parameters<typeof verifyRequest>[0] => ({ method: 'POST', url: '/v3/x?a=1', body, authorization })
-    expect(verifyRequest(req(sign()), merchants, now)).toBe(sp)
-    expect(verifyRequest(req(sign({ serial: sp.merchant.serial.toLowerCase() })), merchants, now)).toBe(sp)
-    expect(verifyRequest(req(sign({ ts: now - 300 })), merchants, now)).toBe(sp)
+    expect(verifyRequest(req(sign()), merchants, now)).toMatchObject({ kind: 'service_provider', mchId: sp.spMchId, sp })
+    expect(verifyRequest(req(sign({ serial: sp.merchant.serial.toLowerCase() })), merchants, now).sp).toBe(sp)
+    expect(verifyRequest(req(sign({ ts: now - 300 })), merchants, now).sp).toBe(sp)
     for (const bad of [req(sign({ ts: now - 301 })), req(sign({ serial: 'FFFF' })), req(sign(), '{"x":1}'), req('WECHATPAY2-SHA256-RSA2048 mchid="1"')]) {
       expect(() => verifyRequest(bad, merchants, now)).toThrow(WxError)
     }

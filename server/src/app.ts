@@ -20,6 +20,7 @@ import { homeRoutes, shiftRoutes } from './modules/shifts'
 import { reportRoutes } from './modules/reports/reports.routes'
 import { cardRoutes } from './modules/cards/cards.routes'
 import { customerCardRoutes } from './modules/cards/customer.routes'
+import { voucherRoutes } from './modules/vouchers/vouchers.routes'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -93,6 +94,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     homeRoutes({ db, clock: deps.clock, tokens: services.tokens }, openapi),
     reportRoutes({ db, tokens: services.tokens, reports: services.reports }, guard, openapi),
     cardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, admin: services.cards.admin, members: services.cards.members }, guard, openapi),
+    voucherRoutes({ db, clock: deps.clock, tokens: services.tokens, audit: services.audit, tenancy, batches: services.vouchers.batches, grants: services.vouchers.grants, publicUrl: deps.config.publicUrl, simulate: (deps.config.payBridgeScripts ?? null) !== null }, guard, openapi),
     customerCardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, cards: services.cards.customer, publicUrl: deps.config.publicUrl, simulate: (deps.config.payBridgeScripts ?? null) !== null }, openapi),
     docsRoutes(openapi, deps.config.publicUrl),
   ]) {

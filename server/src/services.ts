@@ -28,6 +28,10 @@ import { CustomerCardService } from './modules/cards/customer.service'
 import { MembersService } from './modules/cards/members.service'
 import { WalletApi } from './modules/cards/wallet-api'
 import { walletSyncHandler } from './modules/cards/wallet-sync'
+import { createWechatVoucherApi } from './channels/wechat-pay/vouchers'
+import { VoucherBatchService } from './modules/vouchers/batches.service'
+import { VOUCHER_SEND_TOPIC, VoucherGrantService } from './modules/vouchers/grants.service'
+import { VoucherSigners } from './modules/vouchers/signers'
 import { DeliveryLedger, NotificationSettings, PAYMENT_TEMPLATE_TOPIC, PaymentMessages, SMS_TOPIC, SmsDeliveries, TemplateSender } from './modules/notify'
 
 export type ServiceConfig = Pick<Config, 'publicUrl' | 'sessionSecret' | 'secretsKey' | 'secretsKeysRetired' | 'channels' | 'platformOfficialAccount' | 'miniProgram' | 'wechatComponent'>
@@ -66,6 +70,8 @@ export interface Services {
   reports: ReportsService
   /** The merchant's membership card (M1–M5): console, staff phones, customers. */
   cards: { admin: CardAdminService, members: MembersService, customer: CustomerCardService }
+  /** WeChat Pay vouchers and pay-complete marketing (C1–C4). */
+  vouchers: { batches: VoucherBatchService, grants: VoucherGrantService }
   jobHandlers: JobHandlers
 }
 
@@ -107,7 +113,9 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   // What follows a payment or refund, in its transaction: the callback, clerk messages, receipts, announcements.
   // A paid card recharge credits its member in the payment's transaction (M5).
   const cardEvents: PaymentEvents = { paid: async (tx, order) => { await customerCards.credit(tx, order) }, refunded: async () => {} }
-  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents])
+  // Vouchers a payment used are marked redeemed, and the spend gifts it earned are queued (C1, C2).
+  const voucherEvents: PaymentEvents = { paid: async (tx, order, vouchers) => { await voucherGrants.events.paid(tx, order, vouchers) }, refunded: async () => {} }
+  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents, voucherEvents])
   const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
   // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
   const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
@@ -116,20 +124,29 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
   const reports = new ReportsService({ db: d.db, clock: d.clock, newId: d.newId, printers })
   const wallet = new WalletApi({ hosts: d.config.channels.wechat, tokens: accessTokens, box, component })
-  const customerCards = new CustomerCardService({ db: d.db, clock: d.clock, newId: d.newId, outbox, publicUrl: d.config.publicUrl, tenancy, payments, wallet, bridgeScripts: d.config.payBridgeScripts ?? null })
+  const signers = new VoucherSigners({ db: d.db, box, payments, api: createWechatVoucherApi({ baseUrl: d.config.channels.wxpayBaseUrl }) })
+  const voucherGrants = new VoucherGrantService({ db: d.db, clock: d.clock, newId: d.newId, outbox, signers, tenancy })
+  const vouchers = { batches: new VoucherBatchService({ db: d.db, clock: d.clock, newId: d.newId, audit, box, publicUrl: d.config.publicUrl, tenancy, signers }), grants: voucherGrants }
+  jobHandlers[VOUCHER_SEND_TOPIC] = voucherGrants.handler()
+  const cardDeps = { db: d.db, clock: d.clock, newId: d.newId, outbox, publicUrl: d.config.publicUrl, tenancy, payments, wallet, bridgeScripts: d.config.payBridgeScripts ?? null }
+  const customerCards = new CustomerCardService({
+    ...cardDeps,
+    // 开卡有礼 (C1): the card's first activation earns the merchant's card-gift vouchers.
+    onActivated: async (tx, o) => { await voucherGrants.cardActivated(tx, o) },
+  })
   const cards = {
     admin: new CardAdminService({ db: d.db, clock: d.clock, newId: d.newId, audit, publicUrl: d.config.publicUrl, tenancy, wallet }),
     members: new MembersService({ db: d.db, clock: d.clock, newId: d.newId, outbox }),
     customer: customerCards,
   }
   jobHandlers[WALLET_SYNC_TOPIC] = walletSyncHandler({ db: d.db, tenancy, wallet })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, jobHandlers }
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, vouchers, jobHandlers }
 }
 
 /** Several listeners as one, called in order within the same transaction. */
 function allOf (list: readonly PaymentEvents[]): PaymentEvents {
   return {
-    paid: async (tx, order) => { for (const e of list) await e.paid(tx, order) },
+    paid: async (tx, order, vouchers) => { for (const e of list) await e.paid(tx, order, vouchers) },
     refunded: async (tx, refund, order) => { for (const e of list) await e.refunded(tx, refund, order) },
   }
 }

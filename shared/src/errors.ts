@@ -138,6 +138,15 @@ export const ERROR_MESSAGES = {
   import_rejected: '导入文件中有不合格的行，未导入任何数据',
   card_payment_not_found: '会员卡付款记录不存在',
   card_recharge_not_refundable: '会员卡充值订单不能在这里退款：请在会员管理中修改该会员的余额',
+  voucher_batch_not_found: '代金券批次不存在',
+  voucher_batch_exists: '该批次已导入',
+  voucher_batch_unusable: '该批次不能导入',
+  voucher_batch_paused: '该代金券已下架',
+  voucher_store_paused: '本门店已暂停发放该代金券',
+  voucher_limit_reached: '您已领取过该代金券，已达到每人可领上限',
+  voucher_sold_out: '代金券已领完',
+  voucher_not_offered: '该代金券当前不可领取',
+  voucher_wechat_only: '代金券只能在微信中领取',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

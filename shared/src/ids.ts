@@ -41,6 +41,8 @@ export const ID_PREFIXES = {
   member: 'mbr',
   cardPayment: 'cpy',
   cardPaymentRefund: 'cpr',
+  voucherBatch: 'vbt',
+  voucherGrant: 'vgr',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

@@ -100,6 +100,8 @@ export interface PayOrderDto {
   outTradeNo: string
   status: OrderStatus
   amountFen: number
+  /** What vouchers took off (C2); the customer paid amountFen − discountFen. */
+  discountFen: number
   quantity: number | null
   remark: string | null
   paidAt: string | null

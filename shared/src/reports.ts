@@ -14,13 +14,12 @@ import { z } from 'zod'
  */
 export const SUMMARY_FIGURES = {
   tradeFen: { label: '交易金额', definition: '成功支付订单的订单金额之和' },
-  // Until vouchers (C1–C4) tell pre-charged coupons (预充值: settled back to the merchant) from
-  // no-charge ones (免充值: the merchant bears them), every discount is taken as no-charge.
-  settlementFen: { label: '结算金额', definition: '交易金额 − 优惠金额（商户承担的免充值优惠不结算给商户）' },
+  // 预充值 vouchers are paid from the batch's funds and settled to the merchant; 免充值 ones the merchant bears.
+  settlementFen: { label: '结算金额', definition: '交易金额 − 免充值优惠金额（商户承担的免充值代金券不结算给商户；预充值代金券照常结算）' },
   realReceivedFen: { label: '实收金额', definition: '结算金额 − 退款结算金额' },
   discountFen: { label: '优惠金额', definition: '成功支付订单中代金券等优惠的金额之和' },
   refundFen: { label: '退款金额', definition: '发起且未失败的退款金额之和（按退款发起时间）' },
-  refundSettlementFen: { label: '退款结算金额', definition: '退款金额 − 退回的优惠金额' },
+  refundSettlementFen: { label: '退款结算金额', definition: '退款金额 − 按比例退回代金券的免充值优惠金额' },
   tradeCount: { label: '交易笔数', definition: '成功支付的订单数' },
   refundCount: { label: '退款笔数', definition: '发起且未失败的退款数' },
 } as const

@@ -23,6 +23,7 @@ export const ROUTES = {
   pay: '/pages/pay/index',
   payResult: '/pages/pay/result/index',
   card: '/pages/card/index',
+  vouchers: '/pages/vouchers/index',
 } as const
 export type Route = typeof ROUTES[keyof typeof ROUTES]
 

@@ -2,12 +2,13 @@
 // (test/e2e/sandbox.ts), creates the operator account, starts `server/src/main.ts` on a free port with
 // a fresh DATA_DIR wired to the sandbox, and drives Debian's chromium with playwright-core: the home
 // page (below), the service-provider console with its WeChat scans (console.js), one-code pay
-// with WeChat and Alipay phones (pay.js) and the stored-value membership card (card.js).
+// with WeChat and Alipay phones (pay.js), the stored-value membership card (card.js) and WeChat Pay
+// vouchers on the pay-complete page (vouchers.js).
 // Usage: npm run test:browser -w h5   (CHROMIUM_PATH overrides /usr/bin/chromium; E2E_ONLY=console,
-// E2E_ONLY=pay, E2E_ONLY=mp or E2E_ONLY=card runs one scenario after the home page checks). The
-// store-operations scenario (mp.js) drives the mini-program's H5 build, which the server serves at
-// /mp/. h5/dist/h5 is built only when it is missing: delete it (or `npm run build -w h5`) after
-// changing the pages.
+// E2E_ONLY=pay, E2E_ONLY=mp, E2E_ONLY=card or E2E_ONLY=vouchers runs one scenario after the home
+// page checks). The store-operations scenario (mp.js) drives the mini-program's H5 build, which the
+// server serves at /mp/. h5/dist/h5 is built only when it is missing: delete it (or
+// `npm run build -w h5`) after changing the pages.
 const assert = require('assert/strict')
 const { spawn, spawnSync } = require('child_process')
 const fs = require('fs')
@@ -33,6 +34,7 @@ const { consoleScenario, OPERATOR } = require('./console')
 const { payScenario, PAY_ACCOUNT } = require('./pay')
 const { mpScenario, MP_ACCOUNT } = require('./mp')
 const { cardScenario, CARD_ACCOUNT } = require('./card')
+const { vouchersScenario, VOUCHER_ACCOUNT } = require('./vouchers')
 
 const TSX = path.join(REPO, 'node_modules/.bin/tsx')
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -188,6 +190,12 @@ async function stopServer (server) {
       assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
     })
 
+    await check(`vouchers scenario's account "${VOUCHER_ACCOUNT.login}" created`, async () => {
+      const r = spawnSync(TSX, ['server/src/cli/create-account.ts', '--login', VOUCHER_ACCOUNT.login, '--password', VOUCHER_ACCOUNT.password, '--name', '代金券测试', '--operator'],
+        { cwd: REPO, env, encoding: 'utf8', timeout: START_TIMEOUT_MS })
+      assert.equal(r.status, 0, `exit ${r.status}${r.error ? ` ${r.error.message}` : ''}\n${r.stdout}${r.stderr}`)
+    })
+
     await check('server starts and answers /healthz', async () => {
       const t0 = Date.now()
       server = await startServer(port, env)
@@ -308,6 +316,7 @@ async function stopServer (server) {
       if (only === undefined || only === 'pay') await payScenario(scenario)
       if (only === undefined || only === 'mp') await mpScenario(scenario)
       if (only === undefined || only === 'card') await cardScenario(scenario)
+      if (only === undefined || only === 'vouchers') await vouchersScenario(scenario)
     }
   } finally {
     if (ctx) await ctx.close()

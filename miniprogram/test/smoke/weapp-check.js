@@ -1,5 +1,5 @@
 // Smoke test of the weapp build without WeChat DevTools (frontend.md §8.3):
-// static checks, WeChat's own wcc/wcsc compilers, and the index and 会员信息 pages run in the harness.
+// static checks, WeChat's own wcc/wcsc compilers, and the index, 会员信息, 代金券 and 支付完成页广告 pages run in the harness.
 // Usage: node test/smoke/weapp-check.js [distDir]   (after `taro build --type weapp`)
 const assert = require('assert/strict')
 const fs = require('fs')
@@ -86,6 +86,42 @@ function memberServer () {
       sent.push({ method, path })
       const [statusCode, data] = answer(method, path)
       setTimeout(() => { o.success?.({ statusCode, data, header: {}, errMsg: 'request:ok' }); o.complete?.() }, 0)
+      return { abort () {} }
+    },
+  }
+  return { wx, sent }
+}
+/**
+ * The API a merchant admin's 代金券 page meets: one running batch, the merchant's two stores;
+ * 下架 and a store's 暂停发券 answer the batch changed.
+ */
+function voucherServer () {
+  const sent = []
+  let batch = { id: 'vbt_1', merchantId: 'mch_1', stockId: '16246120', creatorMchId: '1539458761', name: '满50减5元代金券', amountFen: 500, thresholdFen: 5000, noCash: false, availableFrom: '2026-11-01T00:00:00+08:00', availableTo: '2027-01-29T23:59:59+08:00', maxPerUser: 3, maxCoupons: 1000, distributed: 120, wechatStatus: 'running', scenario: 'store', goodsTags: ['MUTEX_STORE', 'NO_MUTEX_STORE'], uses: ['main'], spendGiftMinFen: null, paused: false, pausedStoreIds: [], issued: 40, redeemed: 12, syncedAt: '2026-11-07T01:00:00.000Z' }
+  const admin = { staffId: 'stf_1', role: 'merchant_admin', roleLabel: '商户管理员', name: '王管理员', merchantId: 'mch_1', merchantName: '演示餐厅', storeId: null, storeName: null, refundPermission: true, onDuty: false }
+  const store = (id, name) => ({ id, merchantId: 'mch_1', outShopId: `SHOP${id}`, name, branchName: null, address: '深圳', phone: null, status: 'open', paymentTypes: ['wechat_pay'], currency: 'CNY', goodsTag: null, wechatSubMchId: null, alipayUserId: null, maidanStoreId: null, memberCardEnabled: false, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' })
+  const answer = (method, path, data) => {
+    if (method === 'POST' && path === '/v1/mp/session') return [200, { token: 'smoke-session', expiresAt: '2099-01-01T00:00:00.000Z', linked: true }]
+    if (path === '/v1/mobile/me') return [200, { name: '王管理员', roles: [admin] }]
+    if (path === '/v1/mobile/merchants/mch_1/vouchers') return [200, { credentials: null, batches: [batch], pageUrl: 'https://yima.test/v/abc' }]
+    if (path === '/v1/mobile/merchants/mch_1/stores') return [200, { object: 'list', data: [store('sto_1', '科技园店'), store('sto_2', '海岸城店')], hasMore: false }]
+    if (method === 'PATCH' && path === '/v1/mobile/voucher-batches/vbt_1') { batch = { ...batch, paused: data.paused }; return [200, batch] }
+    if (method === 'PUT' && path.startsWith('/v1/mobile/voucher-batches/vbt_1/stores/')) {
+      const storeId = path.split('/').pop()
+      batch = { ...batch, pausedStoreIds: data.paused ? [...batch.pausedStoreIds, storeId] : batch.pausedStoreIds.filter((s) => s !== storeId) }
+      return [200, batch]
+    }
+    return [404, { error: { type: 'not_found', code: 'route_not_found', message: '请求的地址不存在' } }]
+  }
+  const wx = {
+    login: (o) => setTimeout(() => { o.success?.({ code: 'smoke-js-code', errMsg: 'login:ok' }); o.complete?.() }, 0),
+    request: (o) => {
+      const method = o.method ?? 'GET'
+      const path = o.url.replace(/^[a-z]+:\/\/[^/]+/, '')
+      const data = typeof o.data === 'string' ? JSON.parse(o.data) : o.data
+      sent.push({ method, path, data })
+      const [statusCode, body] = answer(method, path, data)
+      setTimeout(() => { o.success?.({ statusCode, data: body, header: {}, errMsg: 'request:ok' }); o.complete?.() }, 0)
       return { abort () {} }
     },
   }
@@ -194,6 +230,43 @@ process.on('unhandledRejection', (e) => runtimeErrors.push(e))
     assert.ok(members.sent.some((r) => r.path === '/v1/mobile/merchants/mch_1/card-payments/cpy_1'))
     assert.deepEqual(missingTemplates(dist, inst.data.root), [])
     assert.match(vdomText(gwx(`${route}.wxml`)(inst.data, {}, {})).join(' | '), /余额付款退款/)
+  })
+  await check('代金券: a batch\'s facts, 下架 and a store\'s 暂停发券 by tap', async () => {
+    const vouchers = voucherServer()
+    const route = 'pages/vouchers/index'
+    const { inst } = await runPage(dist, route, { wx: vouchers.wx, query: { merchant: 'mch_1' } })
+    await waitFor(() => /海岸城店/.test(allText(inst.data.root)))
+    const text = allText(inst.data.root)
+    assert.match(text, /满 50 减 5/)
+    assert.match(text, /2026-11-01 至 2027-01-29/)
+    assert.match(text, /门店收银 · 不互斥/)
+    assert.match(text, /支付完成页主券/)
+    assert.deepEqual(missingTemplates(dist, inst.data.root), [])
+    assert.match(vdomText(gwx(`${route}.wxml`)(inst.data, {}, {})).join(' | '), /下架/)
+
+    const pause = findNode(inst.data.root, hasClass('vouchers__pause'))
+    const button = pause && findNode(pause, hasClass('van-native-button'))
+    assert.ok(button, 'no 下架 button in the page')
+    tap(inst, button)
+    await waitFor(() => /已下架/.test(allText(inst.data.root)))
+    assert.ok(vouchers.sent.some((r) => r.method === 'PATCH' && r.path === '/v1/mobile/voucher-batches/vbt_1' && r.data.paused === true))
+
+    const row = findNode(inst.data.root, hasClass('vouchers__store--sto_2'))
+    const toggle = row && findNode(row, hasClass('vouchers__store-switch'))
+    assert.ok(toggle, 'no 暂停发券 switch for 海岸城店')
+    tap(inst, toggle)
+    await waitFor(() => /已暂停发券/.test(allText(inst.data.root)))
+    assert.ok(vouchers.sent.some((r) => r.method === 'PUT' && r.path === '/v1/mobile/voucher-batches/vbt_1/stores/sto_2' && r.data.paused === true))
+    assert.deepEqual(missingTemplates(dist, inst.data.root), [])
+  })
+  await check('支付完成页广告 renders its form', async () => {
+    const ads = voucherServer()
+    const route = 'pages/merchant-ad/index'
+    const { inst } = await runPage(dist, route, { wx: ads.wx, query: { merchant: 'mch_1' } })
+    await waitFor(() => /清除广告/.test(allText(inst.data.root)))
+    assert.match(allText(inst.data.root), /广告内容/)
+    assert.deepEqual(missingTemplates(dist, inst.data.root), [])
+    assert.match(vdomText(gwx(`${route}.wxml`)(inst.data, {}, {})).join(' | '), /保存/)
   })
   await check('no uncaught errors in the page runtime', () => {
     if (runtimeErrors.length > 0) throw runtimeErrors[0]

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import Router from '@koa/router'
 import { z } from 'zod'
 import { parseControl } from '../core/control'
@@ -8,6 +9,7 @@ import type { MaidanAssistant } from './maidan'
 import { payAsCustomer, settleRefund } from './payments'
 import { CODEPAY_RESULTS, type WxpayState } from './state'
 import { toRefund, toTransaction } from './views'
+import { toStockWire, type Stock } from './vouchers'
 
 const Pay = z.object({
   prepay_id: z.string().optional(),
@@ -48,6 +50,32 @@ const MaidanInput = z.object({
   })).default([]),
   assistant_opened: z.boolean().default(true),
 })
+
+const mchid = z.string().regex(/^\d{8,12}$/)
+const StockInput = z.object({
+  /** 制券商户号 (belong_merchant): an SP or a sub-merchant the sandbox knows. */
+  creator_mchid: mchid,
+  /** The SP that made it through the API; omitted: the creator made it itself (its own back office). */
+  sp_mchid: mchid.optional(),
+  name: z.string().min(1).max(64).default('沙箱代金券'),
+  comment: z.string().max(64).optional(),
+  coupon_amount: z.number().int().positive(),
+  transaction_minimum: z.number().int().positive(),
+  max_coupons: z.number().int().positive().default(100),
+  max_coupons_per_user: z.number().int().positive().default(1),
+  goods_tag: z.array(z.string().min(1).max(32)).default([]),
+  available_merchants: z.array(mchid).default([]),
+  no_cash: z.boolean().default(false),
+  /** Valid from now (business clock) for this many days; more than yima's 90 is allowed, to test its refusal. */
+  days: z.number().positive().max(365).default(30),
+  status: z.enum(['unactivated', 'running', 'paused', 'stoped']).default('running'),
+}).refine((b) => b.transaction_minimum > b.coupon_amount, 'transaction_minimum must exceed coupon_amount')
+const StockStatus = z.object({ status: z.enum(['running', 'paused', 'stoped']) })
+
+function setStockStatus (wx: WxpayState, stock: Stock, status: Stock['status']): void {
+  if (status === 'running' && stock.startedAt === undefined) stock.startedAt = wx.world.clock.now()
+  stock.status = status
+}
 
 function findOrder (wx: WxpayState, b: z.infer<typeof Pay>): Order {
   if (b.prepay_id !== undefined) {
@@ -183,6 +211,86 @@ export function wxpayControlRoutes (wx: WxpayState): Router {
       merchants: b.merchants.map((m) => ({ subMchId: m.sub_mchid, merchantName: m.merchant_name, merchantShortname: m.merchant_shortname ?? m.merchant_name, maidanEnabled: m.maidan_enabled })),
     })
     ctx.body = maidanView(spMchId, assistant)
+  })
+
+  /**
+   * The sub-merchant applies for its own API certificate and APIv3 key (seed 002 微信API证书配置):
+   * from now on it may sign v3 voucher calls as itself. Applying again replaces both.
+   */
+  router.post('/merchants/:sub_mchid/api-keys', (ctx) => {
+    const subMchId = ctx.params.sub_mchid ?? ''
+    if (wx.merchants.subMerchant(subMchId) === undefined) throw controlError(404, `no sub-merchant ${subMchId}`)
+    const keys = wx.merchants.issueApiKeys(subMchId)
+    ctx.status = 201
+    ctx.body = {
+      mchid: subMchId,
+      serial: keys.merchant.serial,
+      privateKeyPem: keys.merchant.privateKeyPem,
+      certificatePem: keys.merchant.certificatePem,
+      apiV3Key: keys.apiV3Key,
+    }
+  })
+
+  /** A voucher batch as if made and activated in the merchant platform, without the v3 round trips. */
+  router.post('/stocks', (ctx) => {
+    const b = parseControl(StockInput, ctx.request.body ?? {})
+    const creatorSp = wx.merchants.serviceProvider(b.creator_mchid)
+    const creatorSub = wx.merchants.subMerchant(b.creator_mchid)
+    if (creatorSp === undefined && creatorSub === undefined) throw controlError(404, `no merchant ${b.creator_mchid}`)
+    if (b.sp_mchid !== undefined) {
+      const sp = wx.merchants.serviceProvider(b.sp_mchid)
+      if (sp === undefined) throw controlError(404, `no service provider ${b.sp_mchid}`)
+      if (!wx.merchants.ownsMchId(sp, b.creator_mchid)) throw controlError(409, `${b.creator_mchid} is not ${b.sp_mchid} or one of its sub-merchants`)
+    }
+    const now = wx.world.clock.now()
+    const stock = wx.vouchers.addStock({
+      creatorMchId: b.creator_mchid,
+      spMchId: b.sp_mchid ?? b.creator_mchid,
+      name: b.name,
+      ...(b.comment === undefined ? {} : { comment: b.comment }),
+      createdAt: now,
+      availableBegin: now,
+      availableEnd: new Date(now.getTime() + b.days * 86_400_000),
+      maxCoupons: b.max_coupons,
+      maxAmount: b.max_coupons * b.coupon_amount,
+      maxCouponsPerUser: b.max_coupons_per_user,
+      couponAmount: b.coupon_amount,
+      transactionMinimum: b.transaction_minimum,
+      goodsTags: b.goods_tag,
+      availableMerchants: b.available_merchants,
+      noCash: b.no_cash,
+      outRequestNo: `sim-${randomUUID()}`,
+    })
+    if (b.status !== 'unactivated') setStockStatus(wx, stock, b.status)
+    ctx.status = 201
+    ctx.body = toStockWire(stock)
+  })
+
+  /** 暂停 / 重启 / 停止 a batch, as the merchant platform does; a stopped batch stays stopped. */
+  router.post('/stocks/:stock_id', (ctx) => {
+    const stock = wx.vouchers.stock(ctx.params.stock_id ?? '')
+    if (stock === undefined) throw controlError(404, `no stock ${ctx.params.stock_id ?? ''}`)
+    const { status } = parseControl(StockStatus, ctx.request.body ?? {})
+    if (stock.status === 'stoped' && status !== 'stoped') throw controlError(409, `stock ${stock.stockId} is stopped for good`)
+    setStockStatus(wx, stock, status)
+    ctx.body = toStockWire(stock)
+  })
+
+  /** Every batch (wire view) with the coupons sent from it. */
+  router.get('/stocks', (ctx) => {
+    const now = wx.world.clock.now()
+    ctx.body = wx.vouchers.stocks().map((s) => ({
+      ...toStockWire(s),
+      sp_mchid: s.spMchId,
+      coupons: wx.vouchers.coupons().filter((c) => c.stock === s).map((c) => ({
+        coupon_id: c.couponId,
+        openid: c.openid,
+        appid: c.appid,
+        out_request_no: c.outRequestNo,
+        status: wx.vouchers.status(c, now),
+        ...(c.used === undefined ? {} : { transaction_id: c.used.transactionId }),
+      })),
+    }))
   })
 
   router.get('/maidan', (ctx) => {

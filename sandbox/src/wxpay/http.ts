@@ -3,13 +3,15 @@ import type { RouterContext } from '@koa/router'
 import type { FaultMode } from '../core/faults'
 import { signError, systemError, WxError } from './errors'
 import { requestId } from './identifiers'
-import type { ServiceProvider } from './merchants'
+import type { ServiceProvider, V3Caller } from './merchants'
 import { verifyRequest, wechatpayHeaders } from './sign'
 import type { WxpayState } from './state'
 
 export interface V3Request {
-  /** The verified caller (the Authorization mchid). */
+  /** The service provider the verified caller is, or (a merchant calling as itself) belongs to. */
   sp: ServiceProvider
+  /** Who signed: the Authorization mchid. Only routes registered with `merchants: true` see a merchant. */
+  caller: V3Caller
   body: unknown
   query: Record<string, string>
   params: Record<string, string>
@@ -43,11 +45,16 @@ async function hangUp (ctx: RouterContext): Promise<void> {
 }
 
 /** Requests name the service provider again in the body or query; it must be the signer. */
-function checkSpMchId (sp: ServiceProvider, body: unknown, query: Record<string, string>): void {
+function checkSpMchId (caller: V3Caller, body: unknown, query: Record<string, string>): void {
   const fromBody = typeof body === 'object' && body !== null && 'sp_mchid' in body ? (body as { sp_mchid: unknown }).sp_mchid : undefined
   for (const named of [fromBody, query.sp_mchid]) {
-    if (named !== undefined && named !== sp.spMchId) throw signError('Http头Authorization中的mchid与请求中的sp_mchid不一致')
+    if (named !== undefined && named !== caller.mchId) throw signError('Http头Authorization中的mchid与请求中的sp_mchid不一致')
   }
+}
+
+export interface V3RouteOptions {
+  /** Also accept merchants signing with their own API certificate (直连), e.g. the voucher APIs. */
+  merchants?: boolean
 }
 
 /**
@@ -55,7 +62,7 @@ function checkSpMchId (sp: ServiceProvider, body: unknown, query: Record<string,
  * `wxpay:<METHOD> <pattern>`, request signature verification, WeChat error bodies, and a
  * platform signature on every answer (errors and 204s included; the SDK checks 2xx only).
  */
-export function v3Route (wx: WxpayState, router: Router, method: 'GET' | 'POST', pattern: string, handler: V3Handler): void {
+export function v3Route (wx: WxpayState, router: Router, method: 'GET' | 'POST', pattern: string, handler: V3Handler, o: V3RouteOptions = {}): void {
   const faultKey = `wxpay:${method} ${pattern}`
   const middleware = async (ctx: RouterContext): Promise<void> => {
     const fault = wx.world.faults.take(faultKey)
@@ -66,10 +73,12 @@ export function v3Route (wx: WxpayState, router: Router, method: 'GET' | 'POST',
       if (fault === '5xx') throw systemError()
       const rawBody = typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : ''
       const authorization = ctx.get('Authorization')
-      const sp = verifyRequest({ method, url: ctx.originalUrl, body: rawBody, authorization: authorization === '' ? undefined : authorization }, wx.merchants)
+      const caller = verifyRequest({ method, url: ctx.originalUrl, body: rawBody, authorization: authorization === '' ? undefined : authorization }, wx.merchants)
       const query = firstValues(ctx.query)
-      checkSpMchId(sp, ctx.request.body, query)
-      answer = await handler({ sp, body: ctx.request.body, query, params: ctx.params, ...(fault === undefined ? {} : { fault }) })
+      checkSpMchId(caller, ctx.request.body, query)
+      // The partner (服务商) APIs are for service providers; a merchant's own certificate opens only its own APIs.
+      if (caller.kind === 'merchant' && o.merchants !== true) throw new WxError(403, 'NO_AUTH', '商户号无服务商权限，不能调用服务商模式接口')
+      answer = await handler({ sp: caller.sp, caller, body: ctx.request.body, query, params: ctx.params, ...(fault === undefined ? {} : { fault }) })
     } catch (err) {
       if (!(err instanceof WxError)) throw err
       answer = { status: err.status, body: err.toBody() }

@@ -22,7 +22,27 @@ export interface SubMerchant {
   spMchId: string
   name: string
   subAppId?: string
+  /** Its own API certificate and APIv3 key, once it has applied for them (seed 002 微信API证书配置). */
+  api?: MerchantApiKeys
 }
+
+/**
+ * What a merchant holds to call v3 as itself (直连): the API certificate WeChat verifies its
+ * requests with, and the APIv3 key its certificate downloads and callbacks are encrypted under.
+ */
+export interface MerchantApiKeys {
+  merchant: CertifiedKeys
+  apiV3Key: string
+}
+
+/**
+ * Who signed a v3 request. A service provider acts for itself and its sub-merchants; a merchant
+ * with its own API certificate acts only for its own mchid. `sp` is the service provider the
+ * caller is or belongs to.
+ */
+export type V3Caller =
+  | { kind: 'service_provider', mchId: string, sp: ServiceProvider, apiV3Key: string }
+  | { kind: 'merchant', mchId: string, merchant: SubMerchant, sp: ServiceProvider, apiV3Key: string }
 
 /** 28 characters of base64url starting with `o`, the look of a real openid. */
 const openId = (): string => `o${randomBytes(21).toString('base64url').slice(0, 27)}`
@@ -62,6 +82,42 @@ export class MerchantRegistry {
       const id = `16${digits(8)}`
       if (!this.#subs.has(id)) return id
     }
+  }
+
+  /**
+   * Gives a sub-merchant a (new) API certificate and APIv3 key, as applying for them in the
+   * merchant platform does; the previous certificate stops verifying.
+   */
+  issueApiKeys (subMchId: string): MerchantApiKeys {
+    const sub = this.#subs.get(subMchId)
+    if (sub === undefined) throw new Error(`unknown sub-merchant ${subMchId}`)
+    sub.api = { merchant: certifiedKeys({ C: 'CN', L: 'Shenzhen', O: '微信商户系统', OU: sub.name, CN: subMchId }), apiV3Key: apiKey() }
+    return sub.api
+  }
+
+  /** The signer behind an Authorization mchid and the certificate WeChat holds for it, if any. */
+  caller (mchId: string): { caller: V3Caller, certificate: CertifiedKeys } | undefined {
+    const sp = this.#sps.get(mchId)
+    if (sp !== undefined) return { caller: { kind: 'service_provider', mchId, sp, apiV3Key: sp.apiV3Key }, certificate: sp.merchant }
+    const sub = this.#subs.get(mchId)
+    const itsSp = sub === undefined ? undefined : this.#sps.get(sub.spMchId)
+    if (sub?.api === undefined || itsSp === undefined) return undefined
+    return { caller: { kind: 'merchant', mchId, merchant: sub, sp: itsSp, apiV3Key: sub.api.apiV3Key }, certificate: sub.api.merchant }
+  }
+
+  /** The mchids a caller may act for: itself, and a service provider's sub-merchants. */
+  callerOwns (caller: V3Caller, mchid: string): boolean {
+    return caller.kind === 'service_provider' ? this.ownsMchId(caller.sp, mchid) : mchid === caller.mchId
+  }
+
+  /**
+   * The appids a caller may send vouchers under (else APPID_MCHID_NOT_MATCH): a service provider's
+   * own account and its sub-merchants' apps; a merchant's own app and its service provider's
+   * account, which the SP links to it (服务商关联的公众号).
+   */
+  appIdsOf (caller: V3Caller): string[] {
+    if (caller.kind === 'merchant') return [caller.sp.spAppId, ...(caller.merchant.subAppId === undefined ? [] : [caller.merchant.subAppId])]
+    return [caller.sp.spAppId, ...this.subMerchants(caller.sp.spMchId).flatMap((s) => (s.subAppId === undefined ? [] : [s.subAppId]))]
   }
 
   serviceProvider (spMchId: string): ServiceProvider | undefined { return this.#sps.get(spMchId) }

@@ -2,7 +2,6 @@ import { WECHAT_RETRY_MS } from '../core/notifier'
 import { rfc3339China } from '../core/ids'
 import { encryptResource, tamper } from './crypto'
 import { notificationId } from './identifiers'
-import type { ServiceProvider } from './merchants'
 import { wechatpayHeaders } from './sign'
 import type { WxpayState } from './state'
 
@@ -20,10 +19,11 @@ const SUMMARY: Record<EventType, string> = {
  * POSTs a v3 notification (channels.md §2.5): the envelope is fixed once, each delivery attempt is
  * signed afresh (new timestamp and nonce), any 2xx acknowledges, and un-acknowledged deliveries
  * are retried on WeChat's schedule in simulated time. `wxpay:notify` faults spoil one attempt each.
+ * `apiV3Key` is the receiver's: the SP's for its orders, a merchant's own for callbacks it set itself.
  */
-export function sendNotification (wx: WxpayState, o: { url: string, sp: ServiceProvider, eventType: EventType, originalType: 'transaction' | 'refund' | 'coupon', plaintext: unknown }): void {
+export function sendNotification (wx: WxpayState, o: { url: string, apiV3Key: string, eventType: EventType, originalType: 'transaction' | 'refund' | 'coupon', plaintext: unknown }): void {
   const createdAt = wx.world.clock.now()
-  const resource = encryptResource(JSON.stringify(o.plaintext), o.sp.apiV3Key, o.originalType)
+  const resource = encryptResource(JSON.stringify(o.plaintext), o.apiV3Key, o.originalType)
   const envelope = {
     id: notificationId(createdAt),
     create_time: rfc3339China(createdAt),

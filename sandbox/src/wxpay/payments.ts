@@ -42,11 +42,11 @@ export function completePayment (wx: WxpayState, order: Order, o: { openid?: str
   const sp = wx.merchants.serviceProvider(order.spMchId)
   if (sp === undefined) return
   if (order.tradeType !== 'MICROPAY' && order.notifyUrl !== undefined) {
-    sendNotification(wx, { url: order.notifyUrl, sp, eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', plaintext: toTransaction(order, wx.ledger) })
+    sendNotification(wx, { url: order.notifyUrl, apiV3Key: sp.apiV3Key, eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', plaintext: toTransaction(order, wx.ledger) })
   }
   const couponCallback = coupon === undefined ? undefined : (wx.vouchers.callbacks.get(coupon.stock.creatorMchId) ?? wx.vouchers.callbacks.get(coupon.stock.spMchId))
   if (coupon !== undefined && couponCallback !== undefined) {
-    sendNotification(wx, { url: couponCallback, sp, eventType: 'COUPON.USE', originalType: 'coupon', plaintext: toCouponWire(coupon, 'USED') })
+    sendNotification(wx, { url: couponCallback.url, apiV3Key: couponCallback.apiV3Key, eventType: 'COUPON.USE', originalType: 'coupon', plaintext: toCouponWire(coupon, 'USED') })
   }
 }
 
@@ -67,5 +67,5 @@ export function settleRefund (wx: WxpayState, refund: Refund, status: Exclude<Re
   wx.ledger.transitionRefund(refund, status, status === 'SUCCESS' ? { successTime: now } : {})
   const sp = wx.merchants.serviceProvider(refund.order.spMchId)
   if (sp === undefined || refund.notifyUrl === undefined) return
-  sendNotification(wx, { url: refund.notifyUrl, sp, eventType: `REFUND.${status}`, originalType: 'refund', plaintext: toRefundNotify(refund) })
+  sendNotification(wx, { url: refund.notifyUrl, apiV3Key: sp.apiV3Key, eventType: `REFUND.${status}`, originalType: 'refund', plaintext: toRefundNotify(refund) })
 }

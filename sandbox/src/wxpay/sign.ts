@@ -2,7 +2,7 @@ import { createSign, createVerify, randomBytes, type KeyObject } from 'node:cryp
 import type { FaultMode } from '../core/faults'
 import { hex } from '../core/ids'
 import { signError } from './errors'
-import type { MerchantRegistry, ServiceProvider } from './merchants'
+import type { MerchantRegistry, V3Caller } from './merchants'
 
 export const SIGNATURE_TYPE = 'WECHATPAY2-SHA256-RSA2048'
 /** Both directions allow ±5 minutes between the signer's clock and the verifier's. */
@@ -56,13 +56,17 @@ export interface SignedRequest {
   authorization: string | undefined
 }
 
-/** Checks a v3 request's signature against the merchant certificate WeChat holds for its mchid. */
-export function verifyRequest (req: SignedRequest, merchants: MerchantRegistry, nowSec = Math.floor(Date.now() / 1000)): ServiceProvider {
+/**
+ * Checks a v3 request's signature against the merchant certificate WeChat holds for its mchid:
+ * a service provider's, or a merchant's own API certificate (直连).
+ */
+export function verifyRequest (req: SignedRequest, merchants: MerchantRegistry, nowSec = Math.floor(Date.now() / 1000)): V3Caller {
   const auth = parseAuthorization(req.authorization)
   if (auth === undefined) throw signError('Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》')
-  const sp = merchants.serviceProvider(auth.mchid)
-  if (sp === undefined) throw signError(`Http头Authorization中的mchid(${auth.mchid})不存在`)
-  if (auth.serial_no.toUpperCase() !== sp.merchant.serial) {
+  const found = merchants.caller(auth.mchid)
+  // A known merchant that never applied for an API certificate has none to match.
+  if (found === undefined && merchants.subMerchant(auth.mchid) === undefined) throw signError(`Http头Authorization中的mchid(${auth.mchid})不存在`)
+  if (found === undefined || auth.serial_no.toUpperCase() !== found.certificate.serial) {
     throw signError('商户证书序列号有误。请使用签名私钥匹配的证书序列号，并确认该证书已在商户平台登记')
   }
   const ts = Number(auth.timestamp)
@@ -70,8 +74,8 @@ export function verifyRequest (req: SignedRequest, merchants: MerchantRegistry, 
     throw signError('Http头Authorization中的timestamp与当前时间相差过大，请使用当前时间戳重新签名')
   }
   const message = requestMessage(req.method, req.url, auth.timestamp, auth.nonce_str, req.body)
-  if (!rsaVerify(message, auth.signature, sp.merchant.publicKey)) throw signError('错误的签名，验签失败')
-  return sp
+  if (!rsaVerify(message, auth.signature, found.certificate.publicKey)) throw signError('错误的签名，验签失败')
+  return found.caller
 }
 
 export interface Signer {

@@ -12,7 +12,7 @@ export interface Stock {
   stockId: string
   /** belong_merchant: the merchant that owns and funds the batch. */
   creatorMchId: string
-  /** The service provider that created it (the caller's mchid). */
+  /** Who created it: the calling service provider's mchid, or the merchant's own when it called as itself. */
   spMchId: string
   name: string
   comment?: string
@@ -48,8 +48,11 @@ export interface Coupon {
 export class Vouchers {
   readonly #stocks = new Map<string, Stock>()
   readonly #coupons = new Map<string, Coupon>()
-  /** mchid → notify_url for COUPON.USE (POST /v3/marketing/favor/callbacks). */
-  readonly callbacks = new Map<string, string>()
+  /**
+   * mchid → where COUPON.USE goes (POST /v3/marketing/favor/callbacks), encrypted under the APIv3
+   * key of whoever set it: the SP, or the merchant calling with its own certificate.
+   */
+  readonly callbacks = new Map<string, { url: string, apiV3Key: string }>()
 
   addStock (stock: Omit<Stock, 'stockId' | 'status' | 'distributed'>): Stock {
     const existing = [...this.#stocks.values()].find((s) => s.spMchId === stock.spMchId && s.outRequestNo === stock.outRequestNo)
@@ -60,6 +63,7 @@ export class Vouchers {
   }
 
   stock (stockId: string): Stock | undefined { return this.#stocks.get(stockId) }
+  stocks (): Stock[] { return [...this.#stocks.values()] }
   coupon (couponId: string): Coupon | undefined { return this.#coupons.get(couponId) }
   coupons (): Coupon[] { return [...this.#coupons.values()] }
 

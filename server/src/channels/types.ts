@@ -22,8 +22,19 @@ export type PayMethod =
 
 export type ChannelName = 'wechat_pay' | 'alipay'
 
+/**
+ * A voucher the channel applied to a payment (WeChat `promotion_detail`). `noCash` is 免充值
+ * (NOCASH: the merchant bears the discount, it is not settled to it); false is 预充值 (CASH:
+ * paid from the batch's funds, the merchant is settled the full amount).
+ */
+export interface ChannelDiscount { couponId: string, stockId: string, amountFen: Fen, noCash: boolean }
+
 export type ChannelOutcome =
-  | { kind: 'succeeded', channelTxnId: string, amountFen: Fen, paidAt: Date, raw: unknown }
+  /**
+   * Paid. `amountFen` is the order total (what the integrity check compares), not what the payer
+   * paid; `discounts` lists the vouchers that made up the difference (WeChat only; absent when none).
+   */
+  | { kind: 'succeeded', channelTxnId: string, amountFen: Fen, paidAt: Date, raw: unknown, discounts?: ChannelDiscount[] }
   /** The customer is still paying (or the order awaits payment): poll or wait for the notification. */
   | { kind: 'pending', channelTxnId?: string, raw: unknown }
   /** Definitive: the vendor says it did not and will not happen (closed, reversed, refused). */

@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client'
 import { cloudPrinters } from '../modules/devices/devices.schema'
+import { credentialsContext } from '../modules/vouchers/signers'
+import { merchantPayCredentials } from '../modules/vouchers/vouchers.schema'
 import { activationCodes, merchants, serviceProviders, wechatComponentTickets } from '../modules/tenancy/tenancy.schema'
 import type { SecretBox } from './secret-box'
 
@@ -40,6 +42,14 @@ export const SEALED_COLUMNS: SealedColumns[] = [
   { table: activationCodes, id: activationCodes.id, columns: [{ column: activationCodes.tokenSealed, context: (id) => `activation_codes.token:${id}` }] },
   { table: wechatComponentTickets, id: wechatComponentTickets.componentAppId, columns: [{ column: wechatComponentTickets.ticketSealed, context: (id) => `wechat_component_tickets.ticket:${id}` }] },
   { table: cloudPrinters, id: cloudPrinters.id, columns: [{ column: cloudPrinters.keySealed, context: (id) => `cloud_printers.key:${id}` }] },
+  {
+    table: merchantPayCredentials,
+    id: merchantPayCredentials.merchantId,
+    columns: [
+      { column: merchantPayCredentials.privateKeySealed, context: (id) => credentialsContext(id, 'private_key') },
+      { column: merchantPayCredentials.apiV3KeySealed, context: (id) => credentialsContext(id, 'api_v3_key') },
+    ],
+  },
 ]
 
 /**

@@ -14,6 +14,8 @@ export interface CardWorld {
   owner: ConsoleUser
   spId: string
   merchant: { id: string, shortName: string }
+  /** The merchant's WeChat Pay sub-merchant id. */
+  wxSubMchId: string
   adminId: string
   store: { id: string, name: string }
   storeCode: string
@@ -51,7 +53,8 @@ export const CARD_BODY = {
 export async function cardWorld (live: Live, database: Database, c: Channels, o: { card?: Record<string, unknown> } = {}): Promise<CardWorld> {
   const owner = await consoleUser(live.app, database)
   const sp = await createSp(owner, c)
-  const m = await createMerchant(owner, sp.id, await newSubMchId(c))
+  const wxSubMchId = await newSubMchId(c)
+  const m = await createMerchant(owner, sp.id, wxSubMchId)
   const store = (await owner.post(`/v1/merchants/${m.merchant.id}/stores`, { name: '科技园店' }).expect(201)).body
   const storeCode = (await owner.post(`/v1/stores/${store.id}/qr-codes`, { kind: 'store' }).expect(201)).body.code as string
   const subMerchantId = await approvedCardSubMerchant(c)
@@ -59,7 +62,7 @@ export async function cardWorld (live: Live, database: Database, c: Channels, o:
   const created = (await owner.post(`/v1/merchants/${m.merchant.id}/member-card`, { ...CARD_BODY, ...o.card }).expect(201)).body as MemberCardDto
   await c.sim('wxmp', 'POST', `/__sim/wxmp/cards/${created.wxCardId}/review`, { status: 'CARD_STATUS_VERIFY_OK' })
   const card = (await owner.get(`/v1/merchants/${m.merchant.id}/member-card`).expect(200)).body.card as MemberCardDto
-  return { owner, spId: sp.id, merchant: m.merchant, adminId: m.admin.id, store, storeCode, subMerchantId, card }
+  return { owner, spId: sp.id, merchant: m.merchant, wxSubMchId, adminId: m.admin.id, store, storeCode, subMerchantId, card }
 }
 
 /** A WeChat customer (sandbox user `index`) who opened the card's link: their payer cookie and openid. */

@@ -11,6 +11,7 @@ import { getLinkCode, getTodayTakings } from '../../services/home'
 import { clockIn, clockOut } from '../../services/duty'
 import { memberMerchants } from '../../services/members'
 import { getMe } from '../../services/staff'
+import { adMerchants, voucherMerchants } from '../../services/vouchers'
 import './index.scss'
 
 const works = (r: MobileRoleDto): boolean => (r.role === 'clerk' || r.role === 'store_manager') && r.storeId !== null
@@ -46,6 +47,7 @@ export default function Index () {
               {memberMerchants(me.data.me.roles).length > 0 && (
                 <Cell title='会员管理' isLink onClick={() => { go('/pages/members/index') }} className='index__members' />
               )}
+              <MarketingEntries roles={me.data.me.roles} />
               <Cell title='收款消息设置' isLink onClick={() => { go('/pages/settings/index') }} />
             </CellGroup>
             {me.data.session.kind === 'cookie' && <LinkCode />}
@@ -53,6 +55,22 @@ export default function Index () {
         )}
       </PageState>
     </View>
+  )
+}
+
+/** 代金券 for merchant admins and store managers; 支付完成页广告 for merchant admins (C1–C4). */
+function MarketingEntries ({ roles }: { roles: MobileRoleDto[] }) {
+  const vouchers = voucherMerchants(roles)[0]
+  const ads = adMerchants(roles)[0]
+  return (
+    <>
+      {vouchers !== undefined && (
+        <Cell title='代金券' isLink onClick={() => { go('/pages/vouchers/index', { merchant: vouchers.merchantId }) }} className='index__vouchers' />
+      )}
+      {ads !== undefined && (
+        <Cell title='支付完成页广告' isLink onClick={() => { go('/pages/merchant-ad/index', { merchant: ads.merchantId }) }} className='index__merchant-ad' />
+      )}
+    </>
   )
 }
 

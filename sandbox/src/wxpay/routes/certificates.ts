@@ -5,13 +5,14 @@ import { v3Route } from '../http'
 import type { WxpayState } from '../state'
 
 /**
- * 下载平台证书: the platform certificate, AES-256-GCM-encrypted under the caller's APIv3 key with
- * associated_data `certificate`. GCM_TAMPER on this route spoils the ciphertext.
+ * 下载平台证书: the platform certificate, AES-256-GCM-encrypted under the caller's APIv3 key (a
+ * merchant calling with its own certificate: its own) with associated_data `certificate`.
+ * GCM_TAMPER on this route spoils the ciphertext.
  */
 export function certificateRoutes (wx: WxpayState, router: Router): void {
-  v3Route(wx, router, 'GET', '/v3/certificates', ({ sp, fault }) => {
+  v3Route(wx, router, 'GET', '/v3/certificates', ({ caller, fault }) => {
     const cert = wx.platform.certificate
-    const encrypted = encryptResource(cert.certificatePem, sp.apiV3Key, 'certificate')
+    const encrypted = encryptResource(cert.certificatePem, caller.apiV3Key, 'certificate')
     return {
       status: 200,
       body: {
@@ -23,5 +24,5 @@ export function certificateRoutes (wx: WxpayState, router: Router): void {
         }],
       },
     }
-  })
+  }, { merchants: true })
 }

@@ -1,23 +1,17 @@
-import { createHash, createPrivateKey } from 'node:crypto'
+import { createPrivateKey } from 'node:crypto'
 import { Aes, Formatter, type Wechatpay } from 'wechatpay-axios-plugin'
 import {
   ChannelSignatureError,
   type ChannelAdapter, type ChannelCredentials, type ChannelNotification, type ChannelOutcome, type ClientPayParams,
   type CreatePaymentInput, type PayMethod, type RawRequest, type RefundInput, type RefundOutcome,
 } from '../types'
-import { wechatpayClient } from './partner'
-import { clientSign, headerOf, verificationKeys, verifySignature } from './sign'
+import { clientSign, verifySignature } from './sign'
 import { paymentOutcome, refundOutcome } from './status-map'
+import { createV3Transport, isRecord, memoBySigner, parseJson, spSigner as signerOf, unknownAnswer as unknown, type V3Answer as Answer, type V3TransportOptions } from './transport'
 import type * as W from './wire'
 
-export interface WechatPayAdapterOptions {
-  /** `https://api.mch.weixin.qq.com/` or the sandbox root (config `WXPAY_BASE_URL`); no path prefix, the path is signed. */
-  baseUrl: string
-  /** Whole-call deadline. A vendor that has not answered by then is `unknown`, never a hung request. */
-  timeoutMs?: number
-  /** Milliseconds since the epoch; injectable so tests can step outside the ±300 s window. */
-  now?: () => number
-}
+/** `baseUrl` is config `WXPAY_BASE_URL`; `timeoutMs` (10 s) bounds every call; `now` is injectable for the ±300 s window. */
+export type WechatPayAdapterOptions = V3TransportOptions
 
 /** A notification that verified and decrypted but is not a payment or refund event (e.g. COUPON.USE sent to a payment hook). */
 export class UnsupportedNotificationError extends Error {
@@ -30,28 +24,8 @@ type WechatCredentials = Extract<ChannelCredentials, { channel: 'wechat_pay' }>
 const TRANSACTIONS = 'v3/pay/partner/transactions'
 const REFUNDS = 'v3/refund/domestic/refunds'
 const METHODS: ReadonlySet<PayMethod> = new Set(['wechat_jsapi', 'wechat_mini', 'wechat_native', 'wechat_h5', 'wechat_app', 'wechat_micropay'])
-/** Refusals that say "try again", not "no": the order may or may not exist (channels.md §2.6, §2.7). */
-const UNCERTAIN_CODES = new Set(['SYSTEM_ERROR', 'BANKERROR'])
 /** The only answers to a query that settle the question: WeChat has no such order / refund. */
 const NOT_FOUND_CODES = new Set(['ORDER_NOT_EXIST', 'RESOURCE_NOT_EXISTS'])
-
-/** What one v3 call came to, before any operation-specific reading. */
-type Answer =
-  /** A 2xx whose signature the SDK verified; `body` is undefined for 204. */
-  | { kind: 'ok', status: number, body: unknown }
-  /** A 4xx with WeChat's `{code, message}`, signature-checked when signed. */
-  | { kind: 'refused', status: number, error: W.ErrorAnswer }
-  | { kind: 'unknown', reason: string, raw?: unknown }
-
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
-
-function parseJson (text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
 
 function wechat (c: ChannelCredentials): WechatCredentials {
   if (c.channel !== 'wechat_pay') throw new TypeError(`the wechat_pay adapter was given ${c.channel} credentials`)
@@ -62,8 +36,6 @@ function wechat (c: ChannelCredentials): WechatCredentials {
 function rfc3339China (d: Date): string {
   return `${new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`
 }
-
-const unknown = (reason: string, raw?: unknown): { kind: 'unknown', reason: string, raw?: unknown } => ({ kind: 'unknown', reason, ...(raw === undefined ? {} : { raw }) })
 
 /**
  * The answer must be about what was asked: a transaction for another out_trade_no or
@@ -101,78 +73,15 @@ function refundAnswerOutcome (body: unknown, outTradeNo: string, outRefundNo: st
  * Anything that cannot be verified or did not arrive is `unknown`, for the reconciliation job.
  */
 export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdapter {
-  const timeoutMs = o.timeoutMs ?? 10_000
-  const nowMs = o.now ?? Date.now
-  const nowSec = (): number => Math.floor(nowMs() / 1000)
-
-  // Parsing an RSA key and an X.509 certificate costs more than the signature itself, so the SDK
-  // client, the verification keys and the signing key are made once per set of credentials
-  // (keyed by a digest of them: new keys after a rotation simply make a new entry).
-  const clients = memoByCredentials((c) => wechatpayClient({
-    mchId: c.spMchId,
-    certificateSerial: c.certificateSerial,
-    privateKey: c.privateKey,
-    platformCertificate: c.platformCertificate ?? null,
-    publicKey: c.publicKey ?? null,
-    publicKeyId: c.publicKeyId ?? null,
-  }, o.baseUrl))
-  const client = (c: WechatCredentials): Wechatpay => clients(c)
-  const keysOf = memoByCredentials((c) => verificationKeys(c))
-  const signingKeyOf = memoByCredentials((c) => createPrivateKey(c.privateKey))
-
-  /**
-   * Per-call SDK options. `responseType: 'text'` keeps the exact body bytes for us too (the SDK
-   * verifies 2xx before parsing either way); `timeout` bounds an idle socket, the signal the
-   * whole call.
-   */
-  const options = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-    ...extra,
-    responseType: 'text',
-    timeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
-  })
-
-  /** The refusal of a call, read as carefully as a success. */
-  function failure (err: unknown, c: WechatCredentials): Answer {
-    const e = err as { isAxiosError?: unknown, code?: unknown, message?: unknown, response?: { status: number, data?: unknown, headers?: unknown } }
-    // Not from the HTTP layer: a bug, which must surface rather than pass as "unknown".
-    if (!isRecord(err) || e.isAxiosError !== true) throw err
-    const code = typeof e.code === 'string' ? e.code : undefined
-    // The SDK's response verifier (EV3_RES_HEADER_*): the body may be anyone's, so it is not kept.
-    if (code?.startsWith('EV3_') === true) return unknown(`answer failed the SDK's signature verification (${code})`)
-    if (e.response === undefined) return unknown(`no answer: ${code ?? 'transport error'} ${String(e.message)}`)
-
-    const { status } = e.response
-    const text = typeof e.response.data === 'string' ? e.response.data : ''
-    const body = parseJson(text)
-    const error = isRecord(body) && typeof body.code === 'string' ? { code: body.code, message: typeof body.message === 'string' ? body.message : '', ...(body.detail === undefined ? {} : { detail: body.detail }) } : undefined
-    if (status >= 500) return unknown(`HTTP ${status}${error === undefined ? '' : ` ${error.code}`}`, body ?? text)
-    if (error === undefined) return unknown(`HTTP ${status} without a WeChat {code, message} body`, text)
-    // The SDK skips non-2xx answers. WeChat signs them once it has accepted our signature (not a
-    // 401), so a signed refusal is checked like a success before it may decide anything.
-    const headers = isRecord(e.response.headers) ? e.response.headers : {}
-    const plain: Record<string, unknown> = typeof headers.toJSON === 'function' ? (headers.toJSON as () => Record<string, unknown>)() : headers
-    if (headerOf(plain, 'wechatpay-signature') !== undefined) {
-      const check = verifySignature(plain, text, keysOf(c), nowSec())
-      if (!check.ok) return unknown(`HTTP ${status} ${error.code} failed verification: ${check.reason}`)
-    }
-    if (UNCERTAIN_CODES.has(error.code)) return unknown(`${error.code}: ${error.message}`, error)
-    return { kind: 'refused', status, error }
-  }
-
-  async function send (c: WechatCredentials, call: () => PromiseLike<{ status: number, data: unknown }>): Promise<Answer> {
-    let res: { status: number, data: unknown }
-    try {
-      res = await call()
-    } catch (err) {
-      return failure(err, c)
-    }
-    // responseType 'text' always yields a string; anything else must not pass for an empty 204.
-    if (typeof res.data !== 'string') return unknown(`HTTP ${res.status} answer body arrived as ${typeof res.data}, not text`)
-    if (res.data === '') return { kind: 'ok', status: res.status, body: undefined }
-    const body = parseJson(res.data)
-    return body === undefined ? unknown(`HTTP ${res.status} answer is not JSON`, res.data) : { kind: 'ok', status: res.status, body }
-  }
+  // The SDK client, the verification keys and the signing key are made once per set of credentials (transport.ts).
+  const transport = createV3Transport(o)
+  const nowSec = transport.nowSec
+  const options = transport.options
+  const client = (c: WechatCredentials): Wechatpay => transport.client(signerOf(c))
+  const keysOf = (c: WechatCredentials): Record<string, string> => transport.keys(signerOf(c))
+  const signingKey = memoBySigner((s) => createPrivateKey(s.privateKey))
+  const signingKeyOf = (c: WechatCredentials): ReturnType<typeof createPrivateKey> => signingKey(signerOf(c))
+  const send = async (c: WechatCredentials, call: () => PromiseLike<{ status: number, data: unknown }>): Promise<Answer> => await transport.send(signerOf(c), call)
 
   const failed = (error: W.ErrorAnswer): ChannelOutcome => ({ kind: 'failed', code: error.code, message: error.message, raw: error })
 
@@ -425,22 +334,5 @@ export function createWechatPayAdapter (o: WechatPayAdapterOptions): ChannelAdap
     ack: (ok) => ok
       ? { status: 204 }
       : { status: 400, body: JSON.stringify({ code: 'FAIL', message: '失败' }), contentType: 'application/json' },
-  }
-}
-
-const MEMO_LIMIT = 1000
-
-/** A per-credentials cache, bounded (oldest out first) so a large SP count cannot grow it forever. */
-function memoByCredentials<T> (make: (c: WechatCredentials) => T): (c: WechatCredentials) => T {
-  const cache = new Map<string, T>()
-  return (c) => {
-    const key = createHash('sha256').update(JSON.stringify([c.spMchId, c.certificateSerial, c.privateKey, c.platformCertificate ?? null, c.publicKey ?? null, c.publicKeyId ?? null])).digest('base64')
-    let value = cache.get(key)
-    if (value === undefined) {
-      value = make(c)
-      if (cache.size >= MEMO_LIMIT) cache.delete(cache.keys().next().value as string)
-      cache.set(key, value)
-    }
-    return value
   }
 }

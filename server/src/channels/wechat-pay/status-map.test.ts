@@ -1,5 +1,5 @@
-import { paymentOutcome, refundOutcome } from './status-map'
-import type { RefundStatus, TradeState, Transaction } from './wire'
+import { discountsOf, paymentOutcome, refundOutcome } from './status-map'
+import type { PromotionDetail, RefundStatus, TradeState, Transaction } from './wire'
 
 const paid: Transaction = {
   sp_appid: 'wx8888888888888888',
@@ -52,6 +52,46 @@ describe('paymentOutcome: every trade_state', () => {
     ['a string total', { amount: { total: '2800' as unknown as number } }],
   ])('SUCCESS with %s is unknown: no money is booked on a half answer', (_, patch) => {
     expect(paymentOutcome({ ...paid, ...patch }).kind).toBe('unknown')
+  })
+})
+
+describe('paymentOutcome: vouchers (promotion_detail → discounts)', () => {
+  const cash: PromotionDetail = { coupon_id: '10997553111', name: '满20减5', scope: 'GLOBAL', type: 'CASH', amount: 500, stock_id: '9856000', wechatpay_contribute: 0, merchant_contribute: 0, other_contribute: 500, currency: 'CNY' }
+  const noCash: PromotionDetail = { ...cash, coupon_id: '10997553112', type: 'NOCASH', amount: 300, stock_id: '9856001', merchant_contribute: 300, other_contribute: 0 }
+  const withVouchers = (details: unknown): Transaction => ({ ...paid, promotion_detail: details as PromotionDetail[] })
+
+  it('CASH → noCash false, NOCASH → noCash true, amounts in fen, in WeChat\'s order; amountFen stays amount.total', () => {
+    const o = paymentOutcome(withVouchers([cash, noCash]))
+    expect(o).toMatchObject({
+      kind: 'succeeded',
+      amountFen: 2800,
+      discounts: [
+        { couponId: '10997553111', stockId: '9856000', amountFen: 500, noCash: false },
+        { couponId: '10997553112', stockId: '9856001', amountFen: 300, noCash: true },
+      ],
+    })
+  })
+
+  it('no promotion_detail, or an empty one: no discounts at all', () => {
+    expect(paymentOutcome(paid)).not.toHaveProperty('discounts')
+    expect(paymentOutcome(withVouchers([]))).not.toHaveProperty('discounts')
+  })
+
+  it('a missing stock_id (optional on WeChat\'s side) reads as \'\'; the coupon id is what yima matches', () => {
+    expect(discountsOf([{ ...cash, stock_id: undefined }], 2800)).toEqual([{ couponId: cash.coupon_id, stockId: '', amountFen: 500, noCash: false }])
+  })
+
+  it.each<[string, unknown]>([
+    ['not a list', { coupon_id: 'x' }],
+    ['no coupon_id', [{ ...cash, coupon_id: undefined }]],
+    ['a fractional amount', [{ ...cash, amount: 2.5 }]],
+    ['a negative amount', [{ ...cash, amount: -500 }]],
+    ['no type: who bears it is unknown', [{ ...cash, type: undefined }]],
+    ['an unrecognised type', [{ ...cash, type: 'DISCOUNT' }]],
+    ['a null entry', [null]],
+    ['discounts above the total', [{ ...cash, amount: 2000 }, { ...noCash, amount: 900 }]],
+  ])('SUCCESS with %s is unknown: no money is booked on vouchers it cannot read', (_, details) => {
+    expect(paymentOutcome(withVouchers(details))).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('promotion_detail') })
   })
 })
 

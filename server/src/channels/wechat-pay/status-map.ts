@@ -1,6 +1,6 @@
 import { fen } from '@yima/shared'
-import type { ChannelOutcome, RefundOutcome } from '../types'
-import type { RefundStatus, Transaction } from './wire'
+import type { ChannelDiscount, ChannelOutcome, RefundOutcome } from '../types'
+import type { PromotionDetail, RefundStatus, Transaction } from './wire'
 
 /** RFC 3339 (`2018-06-08T10:34:56+08:00`) → Date; undefined when absent or unparseable. */
 function time (s: unknown): Date | undefined {
@@ -14,9 +14,46 @@ function amount (n: unknown): number | undefined {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined
 }
 
+/** 免充值 or 预充值: who bears the discount. A missing or unrecognised type is never guessed (the reason is returned). */
+function noCash (type: PromotionDetail['type']): boolean | string {
+  switch (type) {
+    /** 免充值: the merchant bears it; it is not settled to the merchant. */
+    case 'NOCASH': return true
+    /** 预充值: paid from the batch's pre-funded budget; the merchant is settled in full. */
+    case 'CASH': return false
+    case undefined: return 'no type'
+    default: {
+      const unrecognised: never = type
+      return `unrecognised type "${String(unrecognised)}"`
+    }
+  }
+}
+
+/**
+ * `promotion_detail` as discounts, or the reason it cannot be read. An entry needs a coupon id,
+ * an integer amount and a type (CASH / NOCASH decides settlement); WeChat marks stock_id optional,
+ * so it may be '' (yima matches its vouchers by coupon id).
+ */
+export function discountsOf (details: unknown, total: number): ChannelDiscount[] | string {
+  if (details === undefined) return []
+  if (!Array.isArray(details)) return 'promotion_detail is not a list'
+  const out: ChannelDiscount[] = []
+  for (const d of details as Array<Partial<PromotionDetail> | null>) {
+    const couponId = d?.coupon_id
+    const off = amount(d?.amount)
+    if (typeof couponId !== 'string' || couponId === '' || off === undefined) return `promotion_detail entry ${JSON.stringify(d)} lacks coupon_id or an integer amount`
+    const free = noCash(d?.type)
+    if (typeof free === 'string') return `promotion_detail coupon ${couponId}: ${free}, so who bears it (CASH / NOCASH) is unknown`
+    out.push({ couponId, stockId: typeof d?.stock_id === 'string' ? d.stock_id : '', amountFen: fen(off), noCash: free })
+  }
+  if (out.reduce((sum, d) => sum + d.amountFen, 0) > total) return 'promotion_detail discounts exceed amount.total'
+  return out
+}
+
 /**
  * A paid order, or `unknown` when the answer lacks what a payment must have: money is never
- * booked on a SUCCESS without a transaction id, an integer total and a payment time.
+ * booked on a SUCCESS without a transaction id, an integer total and a payment time, nor with
+ * vouchers whose amount or type cannot be read.
  * amountFen is `amount.total` (what the order was for), not `payer_total`: with a voucher the
  * customer pays less, and the service's integrity check compares the order total.
  */
@@ -26,7 +63,9 @@ function paid (t: Transaction): ChannelOutcome {
   if (typeof t.transaction_id !== 'string' || t.transaction_id === '' || total === undefined || paidAt === undefined) {
     return { kind: 'unknown', reason: `trade_state ${t.trade_state} without transaction_id, integer amount.total or success_time`, raw: t }
   }
-  return { kind: 'succeeded', channelTxnId: t.transaction_id, amountFen: fen(total), paidAt, raw: t }
+  const discounts = discountsOf(t.promotion_detail, total)
+  if (typeof discounts === 'string') return { kind: 'unknown', reason: discounts, raw: t }
+  return { kind: 'succeeded', channelTxnId: t.transaction_id, amountFen: fen(total), paidAt, raw: t, ...(discounts.length === 0 ? {} : { discounts }) }
 }
 
 /** Still open: waiting for the customer, or for the debit. */

@@ -164,6 +164,44 @@ export interface NotificationEnvelope {
   }
 }
 
+/** POST /v3/marketing/favor/users/{openid}/coupons → `{coupon_id}`. */
+export interface SendCouponRequest {
+  stock_id: string
+  /** Idempotency key: WeChat answers the same coupon_id for a repeat. */
+  out_request_no: string
+  appid: string
+  stock_creator_mchid: string
+}
+
+/** GET /v3/marketing/favor/stocks/{stock_id}?stock_creator_mchid (the fields yima reads). */
+export interface StockAnswer {
+  stock_id: string
+  stock_creator_mchid: string
+  stock_name: string
+  status: string
+  create_time?: string
+  description?: string
+  stock_use_rule?: {
+    max_coupons?: number
+    max_amount?: number
+    max_amount_by_day?: number
+    fixed_normal_coupon?: { coupon_amount: number, transaction_minimum: number }
+    max_coupons_per_user?: number
+    coupon_type?: string
+    goods_tag?: string[]
+    trade_type?: string[]
+    combine_use?: boolean
+  }
+  available_begin_time: string
+  available_end_time: string
+  distributed_coupons?: number
+  no_cash: boolean
+  start_time?: string
+  stop_time?: string
+  singleitem?: boolean
+  stock_type?: string
+}
+
 /** Every v3 error answer: HTTP 4xx/5xx with this body (channels.md §2.7). */
 export interface ErrorAnswer { code: string, message: string, detail?: unknown }
 

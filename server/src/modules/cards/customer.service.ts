@@ -30,6 +30,8 @@ export interface CustomerDeps {
   payments: PaymentService
   wallet: WalletApi
   bridgeScripts: { wechat: string, alipay: string } | null
+  /** In the transaction of a card's first activation: 开卡有礼 (the vouchers module). */
+  onActivated?: (tx: Tx, o: { merchantId: string, openid: string, appId: string, memberId: string }) => Promise<void>
 }
 
 /** The page asks at most this often whether an unpaid recharge was paid (as the pay page does). */
@@ -148,11 +150,14 @@ export class CustomerCardService {
         const [merged] = await tx.update(cardMembers).set({ openid: payer.payerId, code, state: 'active', name: body.name, activatedAt: now, updatedAt: now })
           .where(and(eq(cardMembers.id, byPhone.id), eq(cardMembers.state, 'imported'))).returning()
         if (merged === undefined) throw new AppError('conflict', 'concurrent_update')
+        await this.d.onActivated?.(tx, { merchantId: card.merchantId, openid: payer.payerId, appId: card.wxAppId, memberId: merged.id })
         return merged
       }
       const [after] = await tx.update(cardMembers).set({ state: 'active', name: body.name, phone: body.phone, activatedAt: member.activatedAt ?? now, updatedAt: now })
         .where(eq(cardMembers.id, member.id)).returning()
       if (after === undefined) throw new AppError('not_found', 'member_not_found')
+      // Only the first activation earns the card gift; activating again (a new code) does not.
+      if (member.activatedAt === null) await this.d.onActivated?.(tx, { merchantId: card.merchantId, openid: payer.payerId, appId: card.wxAppId, memberId: after.id })
       return after
     }).catch((err: unknown) => {
       if ((err as { code?: string }).code === '23505') throw new AppError('conflict', 'phone_taken', undefined, { param: 'phone' })

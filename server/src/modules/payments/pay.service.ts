@@ -233,6 +233,7 @@ export class PayService {
       outTradeNo: order.outTradeNo,
       status: order.status,
       amountFen: order.amountFen,
+      discountFen: order.discountFen,
       quantity: order.quantity,
       remark: order.remark,
       paidAt: order.paidAt?.toISOString() ?? null,

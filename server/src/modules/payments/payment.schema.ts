@@ -33,6 +33,11 @@ export const orders = pgTable('orders', {
   quantity: integer('quantity'),
   /** Voucher discount the channel reported (promotion_detail); the payer paid amount − discount. */
   discountFen: fenColumn('discount_fen').notNull().default(0 as Fen),
+  /**
+   * The part of the discount the merchant bears (免充值 vouchers): not settled to it. A 预充值
+   * voucher is paid from the batch's funds, so the merchant is settled the whole amount (R1).
+   */
+  noCashDiscountFen: fenColumn('no_cash_discount_fen').notNull().default(0 as Fen),
   /** Sum of succeeded and processing refunds, maintained under the order's row lock. */
   refundedFen: fenColumn('refunded_fen').notNull().default(0 as Fen),
   status: text('status').$type<OrderStatus>().notNull(),

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm'
-import { AppError, type Fen, type IdGenerator, type SourceType, type TradeType } from '@yima/shared'
+import { AppError, fen, type Fen, type IdGenerator, type SourceType, type TradeType } from '@yima/shared'
 import type { Outbox } from '../../outbox'
 import type { Clock } from '../../clock'
 import type { Db, Executor, Tx } from '../../db/client'
@@ -19,9 +19,12 @@ import { MICROPAY_DEADLINE_MS, scheduleFollowUps } from './reconcile.jobs'
  * never for a duplicate.
  */
 export interface PaymentEvents {
-  paid: (tx: Tx, order: OrderRow) => Promise<void>
+  /** `vouchers`: the coupons the channel applied to this payment (WeChat promotion_detail). */
+  paid: (tx: Tx, order: OrderRow, vouchers: readonly PaymentVoucher[]) => Promise<void>
   refunded: (tx: Tx, refund: RefundRow, order: OrderRow) => Promise<void>
 }
+
+export interface PaymentVoucher { couponId: string, stockId: string, amountFen: number, noCash: boolean }
 
 export const NO_PAYMENT_EVENTS: PaymentEvents = { paid: async () => {}, refunded: async () => {} }
 
@@ -280,9 +283,12 @@ export class PaymentService {
           await this.#incident(order.id, 'late_success', { status: order.status, channelTxnId: outcome.channelTxnId })
           return order
         }
+        // Vouchers (C2): the discount is what the payer did not pay; the no-charge part is the merchant's to bear.
+        const vouchers = outcome.discounts ?? []
+        const discount = { discountFen: fen(vouchers.reduce((s, v) => s + v.amountFen, 0)), noCashDiscountFen: fen(vouchers.reduce((s, v) => s + (v.noCash ? v.amountFen : 0), 0)) }
         return await this.deps.db.transaction(async (tx) => {
-          const moved = await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object }, now)
-          if (moved.changed) await this.#events.paid(tx, moved.row)
+          const moved = await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object, ...discount }, now)
+          if (moved.changed) await this.#events.paid(tx, moved.row, vouchers)
           return moved.row
         })
       }

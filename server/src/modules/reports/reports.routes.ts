@@ -166,7 +166,7 @@ function csvRow (o: OrderRow, fields: readonly OrderCsvField[], names: Names): s
     qrCodeName: () => o.qrCodeId === null ? '' : names.qr.get(o.qrCodeId) ?? '',
     amount: () => yuan(o.amountFen),
     discount: () => yuan(o.discountFen),
-    settlement: () => yuan(o.amountFen - o.discountFen),
+    settlement: () => yuan(o.amountFen - o.noCashDiscountFen),
     refunded: () => yuan(o.refundedFen),
     remark: () => o.remark ?? '',
   }

@@ -47,19 +47,27 @@ export async function rollupPayment (exec: Executor, order: OrderRow, sign: 1 | 
     tradeCount: sign,
     tradeFen: sign * order.amountFen,
     discountFen: sign * order.discountFen,
-    settlementFen: sign * (order.amountFen - order.discountFen),
+    settlementFen: sign * (order.amountFen - order.noCashDiscountFen),
   })
 }
 
 /**
+ * What a refund takes back from the merchant's settlement: the refund less its share of the
+ * no-charge (免充值) discount, which goes back to the voucher rather than out of the merchant's
+ * money (WeChat returns a discount in proportion to the refund). Rounded as PostgreSQL's integer
+ * division does in summary.repo.ts, so rollups and recomputations agree to the fen.
+ */
+export const refundSettlementFen = (refundFen: number, order: Pick<OrderRow, 'amountFen' | 'noCashDiscountFen'>): number =>
+  refundFen - Math.floor(refundFen * order.noCashDiscountFen / order.amountFen)
+
+/**
  * A refund counts (1) when it is requested and stops counting (−1) if it fails, at its request
- * hour under its order's attribution. No refund returns a discount yet (vouchers come with C1–C4),
- * so its settlement part is all of it.
+ * hour under its order's attribution.
  */
 export async function rollupRefund (exec: Executor, refund: RefundRow, order: OrderRow, sign: 1 | -1): Promise<void> {
   await add(exec, order, refund.createdAt, {
     refundCount: sign,
     refundFen: sign * refund.amountFen,
-    refundSettlementFen: sign * refund.amountFen,
+    refundSettlementFen: sign * refundSettlementFen(refund.amountFen, order),
   })
 }

@@ -107,7 +107,7 @@ function fromOrders (exec: Executor, w: SummaryWhere, from: Date, to: Date, grou
   const b = to.toISOString()
   const paid = exec.execute(sql`
     select ${keyOf(groupBy, cols, sql`${o.paidAt}`)} as k, count(*) as trade_count, sum(${o.amountFen}) as trade_fen,
-           sum(${o.discountFen}) as discount_fen, sum(${o.amountFen} - ${o.discountFen}) as settlement_fen
+           sum(${o.discountFen}) as discount_fen, sum(${o.amountFen} - ${o.noCashDiscountFen}) as settlement_fen
       from ${o}
      where ${mine} and ${o.status} = 'succeeded' and ${o.paidAt} >= ${a}::timestamptz and ${o.paidAt} < ${b}::timestamptz
        and ${o.createdAt} >= ${a}::timestamptz - interval '${sql.raw(PAID_AFTER_CREATED_MARGIN)}' and ${o.createdAt} < ${b}::timestamptz
@@ -121,7 +121,7 @@ function fromOrders (exec: Executor, w: SummaryWhere, from: Date, to: Date, grou
       : !w.scope.all && w.scope.sspIds.length === 0 ? sql`and ${scopeWhere(w.scope, { sp: refunds.spId, merchant: refunds.merchantId, store: refunds.storeId })}` : sql``
   const refunded = exec.execute(sql`
     select ${keyOf(groupBy, cols, sql`${refunds.createdAt}`)} as k, count(*) as refund_count, sum(${refunds.amountFen}) as refund_fen,
-           sum(${refunds.amountFen}) as refund_settlement_fen
+           sum(${refunds.amountFen} - ${refunds.amountFen} * ${o.noCashDiscountFen} / ${o.amountFen}) as refund_settlement_fen
       from ${refunds} join ${o} on ${o.id} = ${refunds.orderId}
      where ${mine} and ${refunds.status} in ('processing', 'succeeded') ${byRefundColumns}
        and ${refunds.createdAt} >= ${a}::timestamptz and ${refunds.createdAt} < ${b}::timestamptz

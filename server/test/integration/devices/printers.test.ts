@@ -321,7 +321,7 @@ describe('receipts and announcements', () => {
     expect((await replay.send(delivered.request.body)).status).toBeLessThan(300)
     // And the event itself, repeated, writes nothing (one row per subject, channel and printer).
     const row = await orderRow(db(), order.id)
-    await db().db.transaction(async (tx) => { await live.services.printers.events.paid(tx, row as NonNullable<typeof row>) })
+    await db().db.transaction(async (tx) => { await live.services.printers.events.paid(tx, row as NonNullable<typeof row>, []) })
     live.clock.advance(60_000)
     await runDeviceJobs()
     expect(await ledgerOf(order.id)).toHaveLength(1)

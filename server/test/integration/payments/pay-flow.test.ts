@@ -239,6 +239,7 @@ describe('paying in WeChat', () => {
       outTradeNo: created.outTradeNo,
       status: 'succeeded',
       amountFen: 1234,
+      discountFen: 0,
       quantity: null,
       remark: '靠窗',
       paidAt: expect.any(String),

@@ -38,7 +38,7 @@ const at = (day: number, hhmmss: string): Date => new Date(`2026-03-${String(day
 const q = (o: Record<string, string | Date | undefined>): string =>
   new URLSearchParams(Object.entries(o).flatMap(([k, v]): Array<[string, string]> => v === undefined ? [] : [[k, v instanceof Date ? v.toISOString() : v]])).toString()
 
-interface Paid { amountFen: number, discountFen?: number, paidAt: Date, staffId?: string, qrCodeId?: string, storeId?: string, platform?: 'wechat_pay' | 'alipay' }
+interface Paid { amountFen: number, discountFen?: number, /** 免充值 (default) or 预充值 voucher. */ noCash?: boolean, paidAt: Date, staffId?: string, qrCodeId?: string, storeId?: string, platform?: 'wechat_pay' | 'alipay' }
 
 /** A created order moved to succeeded by transitionOrder, as the payment service does. */
 async function paid (m: MerchantDTO, storeId: string, p: Paid): Promise<OrderRow> {
@@ -65,7 +65,7 @@ async function paid (m: MerchantDTO, storeId: string, p: Paid): Promise<OrderRow
     createdAt: created,
     updatedAt: created,
   })
-  return (await transitionOrder(db(), id, 'succeeded', { paidAt: p.paidAt, discountFen: fen(p.discountFen ?? 0), channelTxnId: `4200${id.slice(-20)}` }, p.paidAt)).row
+  return (await transitionOrder(db(), id, 'succeeded', { paidAt: p.paidAt, discountFen: fen(p.discountFen ?? 0), noCashDiscountFen: fen(p.noCash === false ? 0 : p.discountFen ?? 0), channelTxnId: `4200${id.slice(-20)}` }, p.paidAt)).row
 }
 
 async function refund (order: OrderRow, amountFen: number, when: Date): Promise<RefundRow> {
@@ -115,8 +115,9 @@ describe('summary figures (R1)', () => {
       settlementFen: 1234 + 9500 + 999,
       refundCount: 3,
       refundFen: 2000 + 3000 + 1000,
-      refundSettlementFen: 6000,
-      realReceivedFen: 1234 + 9500 + 999 - 6000,
+      // b's no-charge discount (5 %) goes back to the voucher in proportion: 3000 → 2850, 1000 → 950.
+      refundSettlementFen: 2000 + 2850 + 950,
+      realReceivedFen: 1234 + 9500 + 999 - 5800,
     })
 
     // The same range grouped: the groups add up to the total.
@@ -128,7 +129,7 @@ describe('summary figures (R1)', () => {
     const byDay = await summary(w, { from: at(1, '10:00:00'), to: at(2, '11:30:00'), storeId: s, groupBy: 'day' })
     expect(byDay.groups.map((g) => [g.label, g.tradeCount, g.realReceivedFen])).toEqual([
       ['2026-03-01', 2, 1234 + 9500 - 2000],
-      ['2026-03-02', 1, 999 - 4000],
+      ['2026-03-02', 1, 999 - 3800],
     ])
     expect(byDay.groups[0]?.key).toBe(at(1, '00:00:00').toISOString())
     const byHour = await summary(w, { from: at(1, '15:00:00'), to: at(1, '16:00:00'), storeId: s, groupBy: 'hour' })
@@ -296,7 +297,7 @@ async function recomputed (storeId: string, from: Date, to: Date, groupBy: null 
     b.tradeCount++
     b.tradeFen += Number(o.amount_fen)
     b.discountFen += Number(o.discount_fen)
-    b.settlementFen += Number(o.amount_fen) - Number(o.discount_fen)
+    b.settlementFen += Number(o.amount_fen) - Number(o.no_cash_discount_fen)
   }
   for (const r of refunds) {
     const created = new Date(r.created_at as string)
@@ -304,7 +305,8 @@ async function recomputed (storeId: string, from: Date, to: Date, groupBy: null 
     const b = bucket(key(byId.get(String(r.order_id)) ?? {}, created))
     b.refundCount++
     b.refundFen += Number(r.amount_fen)
-    b.refundSettlementFen += Number(r.amount_fen)
+    const order = byId.get(String(r.order_id)) ?? {}
+    b.refundSettlementFen += Number(r.amount_fen) - Math.floor(Number(r.amount_fen) * Number(order.no_cash_discount_fen) / Number(order.amount_fen))
   }
   return out
 }

@@ -76,6 +76,12 @@ const PUBLIC: Record<string, string> = {
   'POST /v1/public/cards/:cardId/recharges': 'recharges the payer cookie\'s own membership',
   'GET /v1/public/cards/:cardId/recharges/:orderId': 'only the payer cookie\'s own recharges; 404 for others',
   'POST /v1/public/cards/:cardId/payments': 'pays from the payer cookie\'s own balance at a code of the card\'s merchant',
+  // Vouchers for customers (C3): the payer cookie's own paid orders, and the merchant's public voucher page (vouchers/vouchers.test.ts).
+  'GET /v1/public/pay/orders/:id/vouchers': 'offers only for the payer cookie\'s own paid order; empty for anyone else',
+  'POST /v1/public/vouchers/claims': 'sends a voucher to the payer cookie\'s own openid, within the per-user limit',
+  'GET /v/:code': 'the merchant\'s voucher QR: a redirect through WeChat OAuth, no data',
+  'GET /v/oauth/wechat/callback': 'OAuth callback: the signed state is its own key',
+  'GET /v1/public/voucher-pages/:code': 'the merchant\'s public voucher page: names and voucher rules only',
 }
 
 interface Tenant {
@@ -106,6 +112,8 @@ interface Tenant {
   spare: { feie: { sn: string, key: string }, brhk: { sn: string } }
   /** The merchant's membership card (M1–M5), a member with a balance and one of their balance payments. */
   cardSubMerchantId: number
+  /** An imported voucher batch (C1). */
+  voucherBatchId: string
   memberId: string
   memberPhone: string
   cardPaymentId: string
@@ -153,7 +161,9 @@ async function tenant (): Promise<Tenant> {
   await owner.put(`/v1/merchants/${m.merchant.id}/member-card/sub-merchant`, { cardSubMerchantId: String(cardSubMerchantId) }).expect(200)
   const card = (await owner.post(`/v1/merchants/${m.merchant.id}/member-card`, CARD_BODY).expect(201)).body
   const { memberId, memberPhone, cardPaymentId } = await cardHolder(card.id, m.merchant, store)
-  return { cardSubMerchantId, memberId, memberPhone, cardPaymentId, owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, mpToken, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
+  const stock = await c.sim('wxpay', 'POST', '/__sim/wxpay/stocks', { creator_mchid: m.merchant.wechatSubMchId, name: '满10减2', coupon_amount: 200, transaction_minimum: 1000, max_coupons: 10, max_coupons_per_user: 1, goods_tag: ['MUTEX_STORE'], no_cash: true, days: 30 })
+  const voucherBatchId = (await owner.post(`/v1/merchants/${m.merchant.id}/voucher-batches`, { stockId: stock.body.stock_id, creatorMchId: m.merchant.wechatSubMchId }).expect(201)).body.id
+  return { voucherBatchId, cardSubMerchantId, memberId, memberPhone, cardPaymentId, owner, agent, sp, ssp, merchant: m.merchant, agentMerchant: am.merchant, store, clerk, merchantAdminId: m.admin.id, syncId, bindingId, identityId, mobileCookie, mpToken, storeCode, batchId, blankCode, boundBlank, orderId, callbackId, cashierDevice, printer, speaker, spare }
 }
 
 async function failedCallback (merchant: any, store: any): Promise<{ orderId: string, callbackId: string }> {
@@ -249,13 +259,14 @@ function foreignPaths (path: string, b: Tenant, a?: Tenant): string[] {
     [/^\/v1\/mobile\/cashier-devices\/:id/, [b.cashierDevice.id]],
     [/^\/v1\/(mobile\/)?printers\/:id/, [b.printer.id]],
     [/^\/v1\/(mobile\/)?speakers\/:id/, [b.speaker.id]],
+    [/^\/v1\/(mobile\/)?voucher-batches\/:id/, [b.voucherBatchId]],
   ]
   if (path === '/v1/mobile/entities/:kind/:id') {
     return [`/v1/mobile/entities/sp/${b.sp.id}`, `/v1/mobile/entities/ssp/${b.ssp.id}`, `/v1/mobile/entities/merchant/${b.merchant.id}`, `/v1/mobile/entities/store/${b.store.id}`]
   }
   const hit = by.find(([re]) => re.test(path))
   if (hit === undefined) return path.includes(':') ? [] : [path]
-  return hit[1].map((id) => path.replace(/:id/, id))
+  return hit[1].map((id) => path.replace(/:id/, id).replace(':storeId', b.store.id))
 }
 
 /** A valid body for each write, aimed at B wherever it names an owner. */
@@ -315,6 +326,13 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
     'POST /v1/mobile/merchants/:merchantId/members/:memberId/adjustments': { pot: 'principal', amountFen: -100, reason: '混进来' },
     'POST /v1/mobile/merchants/:merchantId/members/import': { csv: '手机号,姓名,本金,赠送金\n13711112222,混进来,100,\n' },
     'POST /v1/mobile/merchants/:merchantId/card-payments/:paymentId/refunds': { amountFen: 100 },
+    'PUT /v1/merchants/:merchantId/pay-credentials': { mchIds: ['1900000199'], privateKey: c.sandbox.clients.wxpay.merchantPrivateKeyPem, certificateSerial: 'ABCDEF0123', apiV3Key: 'a'.repeat(32) },
+    'POST /v1/merchants/:merchantId/voucher-batches': { stockId: '12345678', creatorMchId: '1900000199' },
+    'PATCH /v1/voucher-batches/:id': { uses: ['main'], paused: true },
+    'PATCH /v1/mobile/voucher-batches/:id': { paused: true },
+    'PUT /v1/voucher-batches/:id/stores/:storeId': { paused: true },
+    'PUT /v1/mobile/voucher-batches/:id/stores/:storeId': { paused: true },
+    'PATCH /v1/mobile/merchants/:merchantId/ad': { adImageUrl: 'https://evil.example.com/ad.png', adUrl: null },
   }
   if (bodies[key] !== undefined) return bodies[key]
   if (method === 'POST' && path.endsWith('/staff')) return { name: '混进来', refundPermission: true }
@@ -323,7 +341,7 @@ function bodyFor (method: string, path: string, b: Tenant, a: Tenant): object {
 
 /** Every row of every tenant table, hashed: what "nothing changed" means. */
 async function fingerprint (): Promise<string> {
-  const tables = ['member_cards', 'card_setups', 'card_members', 'card_payments', 'card_ledger', 'card_recharges', 'service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds', 'cashier_devices', 'deliveries', 'staff_shifts', 'cloud_printers', 'cloud_speakers']
+  const tables = ['voucher_batches', 'voucher_grants', 'voucher_store_pauses', 'merchant_pay_credentials', 'member_cards', 'card_setups', 'card_members', 'card_payments', 'card_ledger', 'card_recharges', 'service_providers', 'sub_service_providers', 'merchants', 'stores', 'staff', 'activation_codes', 'maidan_syncs', 'accounts', 'wechat_identities', 'wechat_bindings', 'audit_log', 'outbox_jobs', 'qr_codes', 'qr_batches', 'payment_callbacks', 'orders', 'refunds', 'cashier_devices', 'deliveries', 'staff_shifts', 'cloud_printers', 'cloud_speakers']
   const parts: string[] = []
   for (const t of tables) {
     const r = await database.get().db.execute(sql.raw(`select coalesce(md5(string_agg(row_to_json(t)::text, '|' order by row_to_json(t)::text)), '') as h from ${t} t`))
@@ -355,7 +373,7 @@ describe('no request crosses tenants (T9)', () => {
     ]
     const bSecrets = [b.sp.id, b.ssp.id, b.merchant.id, b.agentMerchant.id, b.store.id, b.clerk.id, b.merchantAdminId, b.syncId, b.bindingId, b.identityId, b.sp.outMchId, b.merchant.outSubMchId,
       b.storeCode.id, b.storeCode.code, b.batchId, b.blankCode.id, b.blankCode.code, b.boundBlank.id, b.boundBlank.code, b.callbackId, b.orderId, b.cashierDevice.id, b.cashierDevice.sn, b.store.outShopId,
-      b.printer.id, b.printer.sn, b.speaker.id, b.speaker.sn, b.memberId, b.cardPaymentId, b.memberPhone]
+      b.printer.id, b.printer.sn, b.speaker.id, b.speaker.sn, b.memberId, b.cardPaymentId, b.memberPhone, b.voucherBatchId]
     let checked = 0
     const crossings: string[] = []
     for (const route of routes) {

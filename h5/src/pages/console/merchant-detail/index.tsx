@@ -9,6 +9,7 @@ import { MemberCardPanel } from '../../../components/member-card-panel'
 import { StaffPanel } from '../../../components/staff-panel'
 import { ManagementQrDialog } from '../../../components/staff-panel/management-qr'
 import { InfoList, Loading, Message, NoticeMessage, Section } from '../../../components/ui'
+import { VoucherPanel } from '../../../components/voucher-panel'
 import { formatTime, queryParam } from '../../../lib/format'
 import { errorMessage } from '../../../lib/forms'
 import { go, ROUTES } from '../../../lib/routes'
@@ -64,6 +65,7 @@ export default function MerchantDetail () {
           <WechatSection merchant={m} onChanged={() => { merchant.reload() }} />
           <AlipaySection merchant={m} onChanged={() => { merchant.reload() }} />
           <MemberCardPanel merchantId={m.id} serviceProviderId={m.serviceProviderId} />
+          <VoucherPanel merchantId={m.id} />
           <StaffPanel owner={{ kind: 'merchant', id: m.id }} refundPermission />
         </>
       )}

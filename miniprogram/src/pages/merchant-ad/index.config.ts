@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '支付完成页广告',
+})
