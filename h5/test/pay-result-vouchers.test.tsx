@@ -3,13 +3,12 @@ import type { PayOrderDto, VoucherOfferDto } from '@yima/shared'
 import { browser } from '../src/lib/browser'
 import { CLAIMED_TEXT } from '../src/lib/voucher-view'
 import { PayResult } from '../src/pages/pay/result/index'
-import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './helpers/pay-fetch'
+import { answer, fakeTimersAndNavigation, type FakeAnswer, type FakeRequest, serveRoutes } from './helpers/pay-fetch'
 
 // The pay-complete page's vouchers (C3) and discount (C2).
 
 const flush = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
 const advance = async (ms: number): Promise<void> => { await act(async () => { await jest.advanceTimersByTimeAsync(ms) }) }
-const realBrowser = { ...browser }
 
 const ORDER_PATH = '/v1/public/pay/orders/ord_1'
 const OFFERS_PATH = '/v1/public/pay/orders/ord_1/vouchers'
@@ -52,18 +51,6 @@ const REWARD: VoucherOfferDto = {
 const CLAIMED = (o: VoucherOfferDto): FakeAnswer => answer(201, { batchId: o.batchId, couponId: 'cpn_wx_1', name: o.name, amountFen: o.amountFen, thresholdFen: o.thresholdFen, availableTo: o.availableTo })
 const refusal = (status: number, code: string, message: string): FakeAnswer => answer(status, { error: { type: 'conflict', code, message } })
 
-type Handler = (req: FakeRequest) => FakeAnswer | Promise<FakeAnswer>
-/** Answers by method + path; unknown calls fail the request (a network error for the page). */
-function serve (routes: Record<string, Handler>): FakeRequest[] {
-  const seen: FakeRequest[] = []
-  fakeFetch(async (req) => {
-    seen.push(req)
-    const handler = routes[`${req.method} ${req.url}`]
-    if (handler === undefined) throw new Error(`unexpected ${req.method} ${req.url}`)
-    return await handler(req)
-  })
-  return seen
-}
 const posts = (seen: FakeRequest[]): FakeRequest[] => seen.filter((r) => r.method === 'POST' && r.url === CLAIMS_PATH)
 const card = (batchId: string): Element => {
   const i = [MAIN, REWARD].findIndex((o) => o.batchId === batchId)
@@ -78,25 +65,17 @@ const tap = async (el: Element): Promise<void> => {
   await flush()
 }
 
-beforeEach(() => {
-  jest.useFakeTimers()
-  browser.replace = jest.fn()
-  browser.assign = jest.fn()
-})
-afterEach(() => {
-  jest.useRealTimers()
-  Object.assign(browser, realBrowser)
-})
+fakeTimersAndNavigation()
 
 test('a voucher discount: 代金券优惠 and 实付 under the amount; none when discountFen is 0', async () => {
-  serve({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [] }) })
+  serveRoutes({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [] }) })
   const first = render(<PayResult orderId='ord_1' code={undefined} />)
   await flush()
   expect(screen.getByText('¥10.00')).toBeTruthy()
   expect(screen.getByText('代金券优惠 ¥2.00，实付 ¥8.00')).toBeTruthy()
   first.unmount()
 
-  serve({ [`GET ${ORDER_PATH}`]: () => answer(200, { ...PAID, discountFen: 0 }), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [] }) })
+  serveRoutes({ [`GET ${ORDER_PATH}`]: () => answer(200, { ...PAID, discountFen: 0 }), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [] }) })
   render(<PayResult orderId='ord_1' code={undefined} />)
   await flush()
   expect(screen.getByText('¥10.00')).toBeTruthy()
@@ -105,7 +84,7 @@ test('a voucher discount: 代金券优惠 and 实付 under the amount; none when
 
 test('offers are asked only once paid, then shown as cards: amount, threshold, validity, 主券 / 奖励券', async () => {
   const orders = [answer(200, { ...PAID, status: 'pending', discountFen: 0 }), answer(200, PAID)]
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => orders.length > 1 ? orders.shift()! : orders[0]!,
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN, REWARD] }),
   })
@@ -134,7 +113,7 @@ test('offers are asked only once paid, then shown as cards: amount, threshold, v
 })
 
 test('领取 posts {batchId, orderId} with an Idempotency-Key → 已领取, and the button is done', async () => {
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN, REWARD] }),
     [`POST ${CLAIMS_PATH}`]: () => CLAIMED(MAIN),
@@ -161,7 +140,7 @@ test('refusals show the server message: limit reached → 已领取, sold out �
     vbt_main: refusal(409, 'voucher_limit_reached', '您已领取过该代金券，已达到每人可领上限'),
     vbt_reward: refusal(409, 'voucher_sold_out', '代金券已领完'),
   }
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN, REWARD] }),
     [`POST ${CLAIMS_PATH}`]: (req) => answers[(req.data as { batchId: string }).batchId]!,
@@ -185,7 +164,7 @@ test('a paused batch (English server message) gets the shared Chinese words; a 5
     answer(500, { error: { type: 'internal', code: 'internal_error', message: '服务暂时不可用，请稍后再试' } }),
     refusal(409, 'voucher_batch_paused', 'batch is paused'),
   ]
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }),
     [`POST ${CLAIMS_PATH}`]: () => answers.shift()!,
@@ -204,7 +183,7 @@ test('a paused batch (English server message) gets the shared Chinese words; a 5
 
 test('a claim that got no answer (or is still running) is retried with the same Idempotency-Key', async () => {
   let n = 0
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }),
     [`POST ${CLAIMS_PATH}`]: () => {
@@ -229,7 +208,7 @@ test('a claim that got no answer (or is still running) is retried with the same 
 })
 
 test('503 channel_unavailable: recorded, WeChat sends it later → 发放中, closed, the redirect may run', async () => {
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }),
     [`POST ${CLAIMS_PATH}`]: () => answer(503, { error: { type: 'unavailable', code: 'channel_unavailable', message: '代金券正在发放中，请稍后在微信卡包中查看' } }),
@@ -245,7 +224,7 @@ test('503 channel_unavailable: recorded, WeChat sends it later → 发放中, cl
 })
 
 test('claimed ≥ maxPerUser: 已领取, disabled, never posted', async () => {
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [{ ...MAIN, claimed: 3 }] }),
   })
@@ -265,7 +244,7 @@ test.each([
   ['a network failure', () => { throw new Error('request:fail') }],
   ['a body without offers', () => answer(200, {})],
 ])('offers failing (%s) leave the page as it was: 支付成功, discount, ads, 完成, redirect after 3 s', async (_what, offers) => {
-  serve({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: offers })
+  serveRoutes({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: offers })
   render(<PayResult orderId='ord_1' code={undefined} />)
   await flush()
   expect(screen.getByText('支付成功')).toBeTruthy()
@@ -279,7 +258,7 @@ test.each([
 })
 
 test('open offers hold the automatic redirect; once nothing is left to claim it runs again in full', async () => {
-  serve({
+  serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN, REWARD] }),
     [`POST ${CLAIMS_PATH}`]: (req) => CLAIMED((req.data as { batchId: string }).batchId === MAIN.batchId ? MAIN : REWARD),
@@ -303,7 +282,7 @@ test('open offers hold the automatic redirect; once nothing is left to claim it 
 
 test('offers slower than the countdown do not delay the redirect', async () => {
   let release: (a: FakeAnswer) => void = () => {}
-  serve({
+  serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: async () => await new Promise<FakeAnswer>((resolve) => { release = resolve }),
   })
@@ -317,7 +296,7 @@ test('offers slower than the countdown do not delay the redirect', async () => {
 
 test('完成 while a claim is out waits for its answer, then leaves', async () => {
   let release: (a: FakeAnswer) => void = () => {}
-  serve({
+  serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }),
     [`POST ${CLAIMS_PATH}`]: async () => await new Promise<FakeAnswer>((resolve) => { release = resolve }),
@@ -338,7 +317,7 @@ test('完成 while a claim is out waits for its answer, then leaves', async () =
 })
 
 test('完成 with offers open leaves at once', async () => {
-  serve({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }) })
+  serveRoutes({ [`GET ${ORDER_PATH}`]: () => answer(200, PAID), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }) })
   render(<PayResult orderId='ord_1' code={undefined} />)
   await flush()
   await tap(document.querySelector('.pay-result__done')!)
@@ -346,7 +325,7 @@ test('完成 with offers open leaves at once', async () => {
 })
 
 test('payer cookie gone on a claim: a message, no OAuth from the result page', async () => {
-  serve({
+  serveRoutes({
     [`GET ${ORDER_PATH}`]: () => answer(200, PAID),
     [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }),
     [`POST ${CLAIMS_PATH}`]: () => answer(401, { error: { type: 'authentication', code: 'payer_unknown', message: 'payer unknown' } }),
@@ -360,7 +339,7 @@ test('payer cookie gone on a claim: a message, no OAuth from the result page', a
 })
 
 test('without a pay-complete URL the vouchers show, with no 完成', async () => {
-  serve({ [`GET ${ORDER_PATH}`]: () => answer(200, { ...PAID, payCompleteUrl: null }), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }) })
+  serveRoutes({ [`GET ${ORDER_PATH}`]: () => answer(200, { ...PAID, payCompleteUrl: null }), [`GET ${OFFERS_PATH}`]: () => answer(200, { offers: [MAIN] }) })
   render(<PayResult orderId='ord_1' code={undefined} />)
   await flush()
   expect(document.querySelectorAll('.voucher')).toHaveLength(1)

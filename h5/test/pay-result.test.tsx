@@ -4,11 +4,10 @@ import { browser } from '../src/lib/browser'
 import { PAY_POLL_SCHEDULE, payResultView } from '../src/lib/pay-result'
 import { poll } from '../src/lib/poll'
 import { PayResult } from '../src/pages/pay/result/index'
-import { answer, fakeFetch, type FakeAnswer } from './helpers/pay-fetch'
+import { answer, fakeFetch, fakeTimersAndNavigation, type FakeAnswer } from './helpers/pay-fetch'
 
 const flush = async (): Promise<void> => { await act(async () => { for (let i = 0; i < 10; i++) await Promise.resolve() }) }
 const advance = async (ms: number): Promise<void> => { await act(async () => { await jest.advanceTimersByTimeAsync(ms) }) }
-const realBrowser = { ...browser }
 
 const ORDER: PayOrderDto = {
   orderId: 'ord_1',
@@ -48,15 +47,7 @@ function serveOrder (...answers: Array<FakeAnswer | (() => FakeAnswer)>): jest.M
   })
 }
 
-beforeEach(() => {
-  jest.useFakeTimers()
-  browser.replace = jest.fn()
-  browser.assign = jest.fn()
-})
-afterEach(() => {
-  jest.useRealTimers()
-  Object.assign(browser, realBrowser)
-})
+fakeTimersAndNavigation()
 
 test('polls while pending, then 支付成功 with the amount, the store and both ads', async () => {
   serveOrder(answer(200, ORDER), answer(200, ORDER), answer(200, PAID))

@@ -3,7 +3,7 @@ import type { MerchantVoucherPageDto, VoucherOfferDto } from '@yima/shared'
 import { browser } from '../src/lib/browser'
 import { CLAIMED_TEXT } from '../src/lib/voucher-view'
 import { VoucherScreen } from '../src/pages/vouchers/index'
-import { answer, fakeFetch, type FakeAnswer, type FakeRequest } from './helpers/pay-fetch'
+import { answer, serveRoutes } from './helpers/pay-fetch'
 
 // The merchant's voucher page (C3, 商户二维码).
 
@@ -31,16 +31,6 @@ const PAGE: MerchantVoucherPageDto = {
   authUrl: `/v/${CODE}`,
 }
 
-function serve (routes: Record<string, (req: FakeRequest) => FakeAnswer | Promise<FakeAnswer>>): FakeRequest[] {
-  const seen: FakeRequest[] = []
-  fakeFetch(async (req) => {
-    seen.push(req)
-    const handler = routes[`${req.method} ${req.url}`]
-    if (handler === undefined) throw new Error(`unexpected ${req.method} ${req.url}`)
-    return await handler(req)
-  })
-  return seen
-}
 const cards = (): Element[] => Array.from(document.querySelectorAll('.voucher'))
 const tap = async (el: Element | null | undefined): Promise<void> => {
   if (el === null || el === undefined) throw new Error('nothing to tap')
@@ -56,7 +46,7 @@ beforeEach(() => {
 afterEach(() => { Object.assign(browser, realBrowser) })
 
 test('unknown payer in WeChat → OAuth (location.replace authUrl), once; still unknown on return stops', async () => {
-  serve({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, payerKnown: false }) })
+  serveRoutes({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, payerKnown: false }) })
   const first = render(<VoucherScreen code={CODE} />)
   await settle()
   expect(browser.replace).toHaveBeenCalledWith(`/v/${CODE}`)
@@ -71,7 +61,7 @@ test('unknown payer in WeChat → OAuth (location.replace authUrl), once; still 
 })
 
 test.each(['alipay', 'other'] as const)('%s: 请在微信中打开领取代金券, the vouchers without 领取, no OAuth', async (platform) => {
-  const seen = serve({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, platform, payerKnown: false }) })
+  const seen = serveRoutes({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, platform, payerKnown: false }) })
   render(<VoucherScreen code={CODE} />)
   await settle()
   expect(screen.getByText('请在微信中打开领取代金券')).toBeTruthy()
@@ -83,7 +73,7 @@ test.each(['alipay', 'other'] as const)('%s: 请在微信中打开领取代金�
 })
 
 test('a known WeChat payer: merchant, vouchers, 领取 posts {batchId} with a key → 已领取; a full one is 已领取', async () => {
-  const seen = serve({
+  const seen = serveRoutes({
     [`GET ${PAGE_PATH}`]: () => answer(200, PAGE),
     [`POST ${CLAIMS_PATH}`]: () => answer(201, { batchId: 'vbt_1', couponId: 'cpn_wx_1', name: OFFER.name, amountFen: 100, thresholdFen: 1000, availableTo: OFFER.availableTo }),
   })
@@ -112,7 +102,7 @@ test('a known WeChat payer: merchant, vouchers, 领取 posts {batchId} with a ke
 })
 
 test('a claim refused with voucher_limit_reached shows the server message and closes the card', async () => {
-  serve({
+  serveRoutes({
     [`GET ${PAGE_PATH}`]: () => answer(200, PAGE),
     [`POST ${CLAIMS_PATH}`]: () => answer(409, { error: { type: 'conflict', code: 'voucher_limit_reached', message: '您已领取 3 张，已达到每人可领上限' } }),
   })
@@ -124,7 +114,7 @@ test('a claim refused with voucher_limit_reached shows the server message and cl
 })
 
 test('the payer cookie gone on a claim → OAuth again; a second time within a minute says so instead', async () => {
-  serve({
+  serveRoutes({
     [`GET ${PAGE_PATH}`]: () => answer(200, PAGE),
     [`POST ${CLAIMS_PATH}`]: () => answer(401, { error: { type: 'authentication', code: 'payer_unknown', message: '请重新扫码' } }),
   })
@@ -143,7 +133,7 @@ test('the payer cookie gone on a claim → OAuth again; a second time within a m
 })
 
 test('no offers: 暂无可领取的代金券', async () => {
-  serve({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, offers: [] }) })
+  serveRoutes({ [`GET ${PAGE_PATH}`]: () => answer(200, { ...PAGE, offers: [] }) })
   render(<VoucherScreen code={CODE} />)
   await settle()
   expect(screen.getByText('示例咖啡')).toBeTruthy()
@@ -152,7 +142,7 @@ test('no offers: 暂无可领取的代金券', async () => {
 
 test('a failed load says why and offers 重新加载; an unknown code or none in the link says so', async () => {
   const pages = [answer(500, { error: { type: 'internal', code: 'internal_error', message: 'boom' } }), answer(200, PAGE)]
-  serve({ [`GET ${PAGE_PATH}`]: () => pages.shift()! })
+  serveRoutes({ [`GET ${PAGE_PATH}`]: () => pages.shift()! })
   const first = render(<VoucherScreen code={CODE} />)
   await settle()
   expect(screen.getByText('页面加载失败')).toBeTruthy()
@@ -161,7 +151,7 @@ test('a failed load says why and offers 重新加载; an unknown code or none in
   expect(cards()).toHaveLength(2)
   first.unmount()
 
-  serve({ [`GET ${PAGE_PATH}`]: () => answer(404, { error: { type: 'not_found', code: 'merchant_not_found', message: '子商户不存在', param: 'code' } }) })
+  serveRoutes({ [`GET ${PAGE_PATH}`]: () => answer(404, { error: { type: 'not_found', code: 'merchant_not_found', message: '子商户不存在', param: 'code' } }) })
   const second = render(<VoucherScreen code={CODE} />)
   await settle()
   expect(screen.getByText('二维码无效')).toBeTruthy()

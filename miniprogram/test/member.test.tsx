@@ -1,8 +1,8 @@
 import { screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
-import type { CardPaymentDto, LedgerEntryDto, MemberDto } from '@yima/shared'
+import type { CardPaymentDto, LedgerEntryDto } from '@yima/shared'
 import MemberPage from '../src/pages/member/index'
-import { mockApi, type Reply, type Sent, withParams } from './helpers/api'
+import { memberDto, mockApi, type Reply, type Sent, withParams } from './helpers/api'
 import { renderPage, tap, tapButton, typeInto } from './helpers/ui'
 
 const showModal = jest.mocked(Taro.showModal)
@@ -10,21 +10,6 @@ const showToast = jest.mocked(Taro.showToast)
 
 const NOW = Date.parse('2026-01-05T06:07:08.500Z') // 14:07:08 in China
 const BASE = '/v1/mobile/merchants/mch_1'
-
-const member = (o: Partial<MemberDto> = {}): MemberDto => ({
-  id: 'mbr_1',
-  cardId: 'mcd_1',
-  state: 'active',
-  name: '张三',
-  phone: '13800138000',
-  code: '123456789012',
-  principalFen: 10000,
-  bonusFen: 2000,
-  balanceFen: 12000,
-  createdAt: '2026-01-01T02:00:00.000Z',
-  activatedAt: '2026-01-01T02:01:00.000Z',
-  ...o,
-})
 
 const entry = (id: string, o: Partial<LedgerEntryDto> = {}): LedgerEntryDto => ({
   id,
@@ -64,14 +49,14 @@ const query = (url: string) => new URL(url, 'http://yima.test').searchParams
 const ledgerReads = (): Sent[] => sent.filter((r) => r.url.startsWith(`${BASE}/members/mbr_1/ledger?`))
 
 let sent: Sent[] = []
-let memberNow = member()
+let memberNow = memberDto()
 let ledger: (req: Sent) => Reply
 
 beforeEach(() => {
   jest.spyOn(Date, 'now').mockReturnValue(NOW)
   showModal.mockReset()
   showToast.mockReset()
-  memberNow = member()
+  memberNow = memberDto()
   ledger = () => page([entry('led_1')], null)
   sent = mockApi((req) => {
     if (req.url === `${BASE}/members/mbr_1`) return { statusCode: 200, data: memberNow }
@@ -127,7 +112,7 @@ test('修改余额 posts the signed amount, pot and reason with an Idempotency-K
   sent = mockApi((req) => {
     if (req.method === 'POST' && req.url === `${BASE}/members/mbr_1/adjustments`) {
       adjusted = true
-      memberNow = member({ bonusFen: 1500, balanceFen: 11500 })
+      memberNow = memberDto({ bonusFen: 1500, balanceFen: 11500 })
       return { statusCode: 201, data: { member: memberNow, entries: [] } }
     }
     if (req.url === `${BASE}/members/mbr_1`) return { statusCode: 200, data: memberNow }

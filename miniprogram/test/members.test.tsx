@@ -3,27 +3,14 @@ import Taro from '@tarojs/taro'
 import { fen, type MemberCardDto, type MemberDto, type MobileRoleDto } from '@yima/shared'
 import Index from '../src/pages/index/index'
 import Members from '../src/pages/members/index'
-import { listReply, mockApi, type Reply, routeNotFound, type Sent, withParams } from './helpers/api'
+import { listReply, memberDto, type Reply, type Sent, withParams } from './helpers/api'
+import { mockStaffApi, roleDto } from './helpers/roles'
 import { renderPage, tap, tapButton, typeInto } from './helpers/ui'
 
 // Pickers that the test types the picked value into (a selector's index).
 jest.mock('@tarojs/components', () => jest.requireActual('./helpers/ui').componentsWithTypedPicker())
 
 const navigateTo = jest.mocked(Taro.navigateTo)
-
-const role = (o: Partial<MobileRoleDto>): MobileRoleDto => ({
-  staffId: 'stf_1',
-  role: 'merchant_admin',
-  roleLabel: '商户管理员',
-  name: '王管理员',
-  merchantId: 'mch_1',
-  merchantName: '一码咖啡',
-  storeId: null,
-  storeName: null,
-  refundPermission: true,
-  onDuty: false,
-  ...o,
-})
 
 const card = (o: Partial<MemberCardDto> = {}): MemberCardDto => ({
   id: 'mcd_1',
@@ -48,20 +35,7 @@ const card = (o: Partial<MemberCardDto> = {}): MemberCardDto => ({
   ...o,
 })
 
-const member = (id: string, o: Partial<MemberDto> = {}): MemberDto => ({
-  id,
-  cardId: 'mcd_1',
-  state: 'active',
-  name: '张三',
-  phone: '13800138000',
-  code: '123456789012',
-  principalFen: 10000,
-  bonusFen: 2000,
-  balanceFen: 12000,
-  createdAt: '2026-01-01T02:00:00.000Z',
-  activatedAt: '2026-01-01T02:01:00.000Z',
-  ...o,
-})
+const member = (id: string, o: Partial<MemberDto> = {}): MemberDto => memberDto({ id, ...o })
 
 const cardNotFound: Reply = { statusCode: 404, data: { error: { type: 'not_found', code: 'member_card_not_found', message: '会员卡不存在' } } }
 
@@ -72,15 +46,16 @@ let answer: (req: Sent) => Reply | undefined
 beforeEach(() => {
   navigateTo.mockReset()
   withParams({})
-  roles = [role({})]
+  roles = [roleDto()]
   answer = () => undefined
-  sent = mockApi((req) => {
-    const own = answer(req)
-    if (own !== undefined) return own
-    if (req.url === '/v1/mobile/me') return { statusCode: 200, data: { name: '王管理员', roles } }
-    if (req.url === '/v1/mobile/merchants/mch_1/member-card') return { statusCode: 200, data: card() }
-    if (req.url === '/v1/mobile/merchants/mch_2/member-card') return cardNotFound
-    return routeNotFound()
+  sent = mockStaffApi({
+    roles: () => roles,
+    answer: (req) => answer(req),
+    routes: (req) => {
+      if (req.url === '/v1/mobile/merchants/mch_1/member-card') return { statusCode: 200, data: card() }
+      if (req.url === '/v1/mobile/merchants/mch_2/member-card') return cardNotFound
+      return undefined
+    },
   })
 })
 afterEach(() => { jest.restoreAllMocks() })
@@ -138,9 +113,9 @@ test('a search that finds nobody says so', async () => {
 
 test('a store manager of several merchants picks one; a merchant without a card says so; no import for managers', async () => {
   roles = [
-    role({ staffId: 'stf_2', role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' }),
-    role({ staffId: 'stf_3', role: 'store_manager', roleLabel: '店长', merchantId: 'mch_2', merchantName: '二号商户', storeId: 'sto_9', storeName: '九号店' }),
-    role({ staffId: 'stf_4', role: 'clerk', roleLabel: '店员', merchantId: 'mch_3', merchantName: '三号商户', storeId: 'sto_7', storeName: '七号店' }),
+    roleDto({ staffId: 'stf_2', role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' }),
+    roleDto({ staffId: 'stf_3', role: 'store_manager', roleLabel: '店长', merchantId: 'mch_2', merchantName: '二号商户', storeId: 'sto_9', storeName: '九号店' }),
+    roleDto({ staffId: 'stf_4', role: 'clerk', roleLabel: '店员', merchantId: 'mch_3', merchantName: '三号商户', storeId: 'sto_7', storeName: '七号店' }),
   ]
   const container = await renderPage(<Members />)
   expect(await screen.findByText('一码咖啡会员卡')).toBeTruthy()
@@ -155,7 +130,7 @@ test('a store manager of several merchants picks one; a merchant without a card 
 })
 
 test('someone who manages no merchant is told who may manage members', async () => {
-  roles = [role({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
   await renderPage(<Members />)
   expect(await screen.findByText('只有商户管理员和店长可以管理会员')).toBeTruthy()
   expect(sent.some((r) => r.url.includes('member-card'))).toBe(false)
@@ -164,13 +139,13 @@ test('someone who manages no merchant is told who may manage members', async () 
 test('the home page offers 会员管理 to merchant admins and store managers only', async () => {
   const takings = { date: '2026-11-23', stores: [], total: { paymentCount: 0, paymentFen: 0, refundCount: 0, refundFen: 0, netFen: 0 } }
   answer = (req) => req.url === '/v1/mobile/takings/today' ? { statusCode: 200, data: takings } : undefined
-  roles = [role({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
   const { unmount } = render(<Index />)
   await screen.findByText('我的门店')
   expect(screen.queryByText('会员管理')).toBeNull()
   unmount()
 
-  roles = [role({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
   const container = await renderPage(<Index />)
   await waitFor(() => { expect(screen.getByText('会员管理')).toBeTruthy() })
   await tap(container.querySelector('.index__members'))

@@ -2,27 +2,14 @@ import { screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import type { MobileRoleDto } from '@yima/shared'
 import MerchantAdPage from '../src/pages/merchant-ad/index'
-import { mockApi, type Reply, routeNotFound, type Sent, withParams } from './helpers/api'
+import { type Reply, type Sent, withParams } from './helpers/api'
+import { mockStaffApi, roleDto } from './helpers/roles'
 import { renderPage, tapButton, typeInto } from './helpers/ui'
 
 jest.mock('@tarojs/components', () => jest.requireActual('./helpers/ui').componentsWithTypedPicker())
 
 const showToast = jest.mocked(Taro.showToast)
 const showModal = Taro.showModal as unknown as jest.Mock
-
-const role = (o: Partial<MobileRoleDto>): MobileRoleDto => ({
-  staffId: 'stf_1',
-  role: 'merchant_admin',
-  roleLabel: '商户管理员',
-  name: '王管理员',
-  merchantId: 'mch_1',
-  merchantName: '一码咖啡',
-  storeId: null,
-  storeName: null,
-  refundPermission: true,
-  onDuty: false,
-  ...o,
-})
 
 const AD_PATH = '/v1/mobile/merchants/mch_1/ad'
 const IMAGE = 'https://img.example.com/ad.png'
@@ -36,14 +23,15 @@ beforeEach(() => {
   showToast.mockReset()
   showModal.mockReset()
   withParams({ merchant: 'mch_1' })
-  roles = [role({})]
+  roles = [roleDto()]
   answer = () => undefined
-  sent = mockApi((req) => {
-    const own = answer(req)
-    if (own !== undefined) return own
-    if (req.url === '/v1/mobile/me') return { statusCode: 200, data: { name: '王管理员', roles } }
-    if (req.method === 'PATCH' && req.url === AD_PATH) return { statusCode: 200, data: req.data }
-    return routeNotFound()
+  sent = mockStaffApi({
+    roles: () => roles,
+    answer: (req) => answer(req),
+    routes: (req) => {
+      if (req.method === 'PATCH' && req.url === AD_PATH) return { statusCode: 200, data: req.data }
+      return undefined
+    },
   })
 })
 afterEach(() => { jest.restoreAllMocks() })
@@ -109,7 +97,7 @@ test('a refusal is told', async () => {
 })
 
 test('store managers are told only merchant admins set the ad', async () => {
-  roles = [role({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
   await renderPage(<MerchantAdPage />)
   expect(await screen.findByText('只有商户管理员可以设置支付完成页广告')).toBeTruthy()
 })

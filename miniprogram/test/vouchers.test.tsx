@@ -3,7 +3,8 @@ import Taro from '@tarojs/taro'
 import type { MobileRoleDto, VoucherBatchDto, VoucherSetupDto } from '@yima/shared'
 import Index from '../src/pages/index/index'
 import Vouchers from '../src/pages/vouchers/index'
-import { listReply, mockApi, type Reply, routeNotFound, type Sent, storeDto, withParams } from './helpers/api'
+import { listReply, type Reply, type Sent, storeDto, withParams } from './helpers/api'
+import { mockStaffApi, roleDto } from './helpers/roles'
 import { renderPage, tap, tapButton, typeInto } from './helpers/ui'
 
 // Pickers that the test types the picked value into (a selector's index).
@@ -11,20 +12,6 @@ jest.mock('@tarojs/components', () => jest.requireActual('./helpers/ui').compone
 
 const navigateTo = jest.mocked(Taro.navigateTo)
 const showToast = jest.mocked(Taro.showToast)
-
-const role = (o: Partial<MobileRoleDto>): MobileRoleDto => ({
-  staffId: 'stf_1',
-  role: 'merchant_admin',
-  roleLabel: '商户管理员',
-  name: '王管理员',
-  merchantId: 'mch_1',
-  merchantName: '一码咖啡',
-  storeId: null,
-  storeName: null,
-  refundPermission: true,
-  onDuty: false,
-  ...o,
-})
 
 const batch = (id: string, o: Partial<VoucherBatchDto> = {}): VoucherBatchDto => ({
   id,
@@ -68,24 +55,25 @@ beforeEach(() => {
   navigateTo.mockReset()
   showToast.mockReset()
   withParams({ merchant: 'mch_1' })
-  roles = [role({})]
+  roles = [roleDto()]
   batches = [batch('vbt_1'), batch('vbt_2', { name: '无门槛券', thresholdFen: 0, amountFen: 250, noCash: false, uses: [], spendGiftMinFen: null, paused: true, pausedStoreIds: ['sto_2'], wechatStatus: 'paused', scenario: 'both', goodsTags: ['MUTEX_STORE', 'MUTEX_ONLINE', 'NO_MUTEX_STORE', 'NO_MUTEX_ONLINE'] })]
   answer = () => undefined
-  sent = mockApi((req) => {
-    const own = answer(req)
-    if (own !== undefined) return own
-    if (req.url === '/v1/mobile/me') return { statusCode: 200, data: { name: '王管理员', roles } }
-    if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_1/vouchers') return { statusCode: 200, data: setup() }
-    if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_2/vouchers') return { statusCode: 200, data: { credentials: null, batches: [], pageUrl: 'x' } }
-    if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_1/stores') return listReply([storeDto(), storeDto({ id: 'sto_2', name: '海岸城店' })])
-    const pause = /^\/v1\/mobile\/voucher-batches\/(vbt_\d)$/.exec(req.url)
-    if (req.method === 'PATCH' && pause !== null) return change(pause[1]!, (b) => ({ ...b, ...(req.data as { paused: boolean }) }))
-    const store = /^\/v1\/mobile\/voucher-batches\/(vbt_\d)\/stores\/(sto_\d)$/.exec(req.url)
-    if (req.method === 'PUT' && store !== null) {
-      const paused = (req.data as { paused: boolean }).paused
-      return change(store[1]!, (b) => ({ ...b, pausedStoreIds: paused ? [...b.pausedStoreIds, store[2]!] : b.pausedStoreIds.filter((s) => s !== store[2]) }))
-    }
-    return routeNotFound()
+  sent = mockStaffApi({
+    roles: () => roles,
+    answer: (req) => answer(req),
+    routes: (req) => {
+      if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_1/vouchers') return { statusCode: 200, data: setup() }
+      if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_2/vouchers') return { statusCode: 200, data: { credentials: null, batches: [], pageUrl: 'x' } }
+      if (req.method === 'GET' && req.url === '/v1/mobile/merchants/mch_1/stores') return listReply([storeDto(), storeDto({ id: 'sto_2', name: '海岸城店' })])
+      const pause = /^\/v1\/mobile\/voucher-batches\/(vbt_\d)$/.exec(req.url)
+      if (req.method === 'PATCH' && pause !== null) return change(pause[1]!, (b) => ({ ...b, ...(req.data as { paused: boolean }) }))
+      const store = /^\/v1\/mobile\/voucher-batches\/(vbt_\d)\/stores\/(sto_\d)$/.exec(req.url)
+      if (req.method === 'PUT' && store !== null) {
+        const paused = (req.data as { paused: boolean }).paused
+        return change(store[1]!, (b) => ({ ...b, pausedStoreIds: paused ? [...b.pausedStoreIds, store[2]!] : b.pausedStoreIds.filter((s) => s !== store[2]) }))
+      }
+      return undefined
+    },
   })
 })
 afterEach(() => { jest.restoreAllMocks() })
@@ -139,7 +127,7 @@ test('a merchant admin sees each batch\'s facts, 下架 / 上架, and every stor
 })
 
 test('a store manager sees the batches but only their own store\'s switch, and no 下架', async () => {
-  roles = [role({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_2', storeName: '海岸城店' })]
+  roles = [roleDto({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_2', storeName: '海岸城店' })]
   const container = await renderPage(<Vouchers />)
   await screen.findByText('满 50 减 5')
   expect(container.querySelector('.vouchers__pause')).toBeNull()
@@ -162,7 +150,7 @@ test('a refusal is told and the batch stays as it was', async () => {
 })
 
 test('several merchants: the one asked for first, another picked; a merchant without batches says so', async () => {
-  roles = [role({}), role({ staffId: 'stf_2', role: 'store_manager', roleLabel: '店长', merchantId: 'mch_2', merchantName: '二号商户', storeId: 'sto_9', storeName: '九号店' })]
+  roles = [roleDto(), roleDto({ staffId: 'stf_2', role: 'store_manager', roleLabel: '店长', merchantId: 'mch_2', merchantName: '二号商户', storeId: 'sto_9', storeName: '九号店' })]
   withParams({ merchant: 'mch_2' })
   const container = await renderPage(<Vouchers />)
   expect(await screen.findByText('还没有代金券')).toBeTruthy()
@@ -171,7 +159,7 @@ test('several merchants: the one asked for first, another picked; a merchant wit
 })
 
 test('a clerk is told who may manage vouchers', async () => {
-  roles = [role({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
   await renderPage(<Vouchers />)
   expect(await screen.findByText('只有商户管理员和店长可以管理代金券')).toBeTruthy()
   expect(sent.some((r) => r.url.includes('vouchers'))).toBe(false)
@@ -181,14 +169,14 @@ test('the home page: admins get 代金券 and 支付完成页广告, store manag
   const takings = { date: '2026-11-23', stores: [], total: { paymentCount: 0, paymentFen: 0, refundCount: 0, refundFen: 0, netFen: 0 } }
   answer = (req) => req.url === '/v1/mobile/takings/today' ? { statusCode: 200, data: takings } : undefined
 
-  roles = [role({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'clerk', roleLabel: '店员', storeId: 'sto_1', storeName: '科技园店' })]
   const clerk = render(<Index />)
   await screen.findByText('我的门店')
   expect(screen.queryByText('代金券')).toBeNull()
   expect(screen.queryByText('支付完成页广告')).toBeNull()
   clerk.unmount()
 
-  roles = [role({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
+  roles = [roleDto({ role: 'store_manager', roleLabel: '店长', storeId: 'sto_1', storeName: '科技园店' })]
   const manager = render(<Index />)
   await screen.findByText('代金券')
   expect(screen.queryByText('支付完成页广告')).toBeNull()
@@ -196,7 +184,7 @@ test('the home page: admins get 代金券 and 支付完成页广告, store manag
   expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/vouchers/index?merchant=mch_1' })
   manager.unmount()
 
-  roles = [role({})]
+  roles = [roleDto()]
   const admin = render(<Index />)
   await screen.findByText('支付完成页广告')
   await tap(admin.container.querySelector('.index__merchant-ad'))

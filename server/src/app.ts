@@ -21,6 +21,8 @@ import { reportRoutes } from './modules/reports/reports.routes'
 import { cardRoutes } from './modules/cards/cards.routes'
 import { customerCardRoutes } from './modules/cards/customer.routes'
 import { voucherRoutes } from './modules/vouchers/vouchers.routes'
+import { cpayRoutes, isCpayPath } from './cloudpay/router'
+import { createCpayApis } from './cloudpay/apis'
 import { consoleGuard } from './http/console-guard'
 import { createServices, type ServiceConfig, type Services } from './services'
 import { parseBody } from './http/body'
@@ -62,7 +64,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
   })
   app.use(serveH5(deps.config.h5DistDir))
   app.use(serveH5(deps.config.miniProgramH5DistDir, { prefix: '/mp/', buildCommand: 'npm run build:h5 -w miniprogram' }))
-  app.use(parseBody(deps.config.bodyLimitBytes))
+  app.use(parseBody(deps.config.bodyLimitBytes, { skip: isCpayPath }))
 
   for (const router of [
     healthRoutes({ database: deps.database, isShuttingDown }, openapi),
@@ -94,6 +96,7 @@ export function buildApp (deps: AppDeps): Koa<AppState> {
     homeRoutes({ db, clock: deps.clock, tokens: services.tokens }, openapi),
     reportRoutes({ db, tokens: services.tokens, reports: services.reports }, guard, openapi),
     cardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, admin: services.cards.admin, members: services.cards.members }, guard, openapi),
+    cpayRoutes({ db, clock: deps.clock, box: services.box, logger: deps.logger, limitBytes: deps.config.bodyLimitBytes }, createCpayApis({ db, clock: deps.clock, newId: deps.newId, publicUrl: deps.config.publicUrl, services, logger: deps.logger })),
     voucherRoutes({ db, clock: deps.clock, tokens: services.tokens, audit: services.audit, tenancy, batches: services.vouchers.batches, grants: services.vouchers.grants, publicUrl: deps.config.publicUrl, simulate: (deps.config.payBridgeScripts ?? null) !== null }, guard, openapi),
     customerCardRoutes({ db, clock: deps.clock, tokens: services.tokens, tenancy, cards: services.cards.customer, publicUrl: deps.config.publicUrl, simulate: (deps.config.payBridgeScripts ?? null) !== null }, openapi),
     docsRoutes(openapi, deps.config.publicUrl),

@@ -6,8 +6,8 @@
 // recharges the tier in the sandbox cashier, pays with the balance, and finds all four ledger
 // entries (recharge, its bonus, the payment's principal and bonus parts) under the store.
 const assert = require('assert/strict')
-const http = require('http')
 const path = require('path')
+const { scenarioKit, listenLocal, json, v, text, press } = require('./kit')
 const { wechatPaySettings } = require('./sandbox-keys')
 
 /** A console account of its own, created by run.js before the server starts (embedded DB). */
@@ -25,83 +25,19 @@ const PNG_PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAD
 
 /** The merchant's logo on the internet (the card face shows it): one loopback port. */
 function startLogoSite () {
-  const server = http.createServer((req, res) => {
+  return listenLocal((req, res) => {
     res.writeHead(200, { 'content-type': 'image/png' })
     res.end(PNG_PIXEL)
   })
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) })
-    })
-  })
 }
 
-/**
- * @param {object} o
- * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
- * @param {import('playwright-core').Browser} o.browser
- * @param {string} o.base the server, e.g. http://127.0.0.1:1234
- * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
- * @param {string} o.shots screenshot folder
- * @param {string} o.wechatUa
- */
-async function cardScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
-  const state = {}
-  const contexts = []
-  const errors = []
+/** @param {Parameters<typeof scenarioKit>[0]} o what run.js hands every scenario */
+async function cardScenario (o) {
+  const { base, sandbox, shots, wechatUa } = o
+  const { state, step, phone, shot, api, sim, eventually, signInAndBind, noPageErrors, closeAll } = scenarioKit(o)
   const site = await startLogoSite()
-  /** A check that needs earlier results: fails fast, naming what is missing. */
-  const step = async (label, needs, fn) => {
-    await check(label, async () => {
-      const missing = needs.filter((k) => state[k] === undefined)
-      if (missing.length > 0) {
-        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
-        throw Object.assign(new Error(msg), { stack: msg })
-      }
-      await fn()
-    })
-  }
-  const phone = async (simUser) => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: wechatUa })
-    contexts.push(ctx)
-    // The sandbox's OAuth pages pick the customer by this cookie (cookies ignore ports).
-    await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => errors.push(`${simUser}: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
-    return { ctx, page }
-  }
-  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
-  const v = (sel) => `${sel} >> visible=true`
-  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
-  const json = async (url, init) => {
-    const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-    const raw = await res.text()
-    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}: ${raw.slice(0, 500)}`)
-    return raw === '' ? null : JSON.parse(raw)
-  }
-  const api = async (method, p, body) => await json(`${base}${p}`, {
-    method,
-    headers: state.token === undefined ? {} : { authorization: `Bearer ${state.token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const sim = async (host, method, p, body) => await json(`${sandbox.urls[host]}${p}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  /** Polls `read` until `done` accepts what it answers. */
-  const eventually = async (what, read, done, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs
-    let last
-    while (Date.now() < deadline) {
-      last = await read()
-      if (done(last)) return last
-      await new Promise((resolve) => setTimeout(resolve, 300))
-    }
-    throw new Error(`${what}: still ${JSON.stringify(last).slice(0, 800)}`)
-  }
   /** A vantui button by its exact label (Taro's H5 build renders <taro-view-core>, no button role). */
   const button = (page, label) => page.locator(v('.van-button')).filter({ has: page.locator('.van-button__text', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
-  const press = async (page, keys) => {
-    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
-  }
   /** The card page's member home (balance, recharge, ledger) once it has loaded. */
   const memberHome = async (page) => {
     await page.waitForSelector(v('.card-page .card-balance'), { timeout: 20_000 })
@@ -123,13 +59,7 @@ async function cardScenario ({ check, browser, base, sandbox, shots, wechatUa })
   try {
     await step(`card: sandbox WeChat users, console account ${CARD_ACCOUNT.login} signs in (API) and binds WeChat (a phone scan)`, [], async () => {
       for (const u of Object.values(USERS)) await sim('wxmp', 'POST', '/__sim/wxmp/users', u)
-      state.token = (await api('POST', '/v1/auth/login', CARD_ACCOUNT)).accessToken
-      const binding = await api('POST', '/v1/console/wechat-bindings')
-      const { page } = await phone(USERS.binder.id)
-      await page.goto(binding.url)
-      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
-      assert.equal(await text(page, '.result__title'), '绑定成功')
-      state.bound = true
+      await signInAndBind(CARD_ACCOUNT, USERS.binder.id)
     })
 
     await step('card: SP (AppSecret mode), merchant, stores A and B with their store codes (API)', ['bound'], async () => {
@@ -396,11 +326,9 @@ async function cardScenario ({ check, browser, base, sandbox, shots, wechatUa })
       assert.equal(await text(page, '.pay-card__balance'), '余额 ¥55.00')
     })
 
-    await check('card: no page errors', async () => {
-      assert.deepEqual(errors, [])
-    })
+    await noPageErrors('card: no page errors')
   } finally {
-    for (const ctx of contexts) await ctx.close().catch(() => {})
+    await closeAll()
     await site.close()
   }
 }

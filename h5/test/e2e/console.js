@@ -1,56 +1,27 @@
 // The console scenario of the browser test (mission T1, T2, T3, T4, T7), run by run.js against the
 // real server wired to the sandbox: desktop Chromium for the console, WeChat-UA phones for the scans.
 const assert = require('assert/strict')
-const path = require('path')
+const { scenarioKit, v, text } = require('./kit')
 
 const SP_USER = 'zhangsan' // sandbox WeChat users (sandbox/src/wxmp/users.ts)
 const MERCHANT_ADMIN_USER = 'lisi'
 const WECHAT_SUB_MCH_ID = '1900000101' // a sandbox sub-merchant of the sandbox SP
 const OPERATOR = { login: 'ops', password: 'S3cure-pass!' }
 
-/**
- * @param {object} o
- * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
- * @param {import('playwright-core').Browser} o.browser
- * @param {string} o.base the server, e.g. http://127.0.0.1:1234
- * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
- * @param {string} o.shots screenshot folder
- * @param {string} o.wechatUa
- */
-async function consoleScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
+/** @param {Parameters<typeof scenarioKit>[0]} o what run.js hands every scenario */
+async function consoleScenario (o) {
+  const { browser, base, sandbox } = o
+  // The phones only scan (their contexts close in closeAll); the console's desktop page is watched for errors.
+  const { state, step, phoneContext, watchErrors, shot, noPageErrors, closeAll } = scenarioKit(o)
   const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const phoneContext = async (simUser) => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: wechatUa })
-    // The sandbox's OAuth page picks the WeChat user by the `sim_user` cookie (cookies ignore ports).
-    await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
-    return ctx
-  }
   const page = await desk.newPage()
-  const errors = []
-  page.on('pageerror', (e) => errors.push(e.message))
   // 401/403 answers are part of the flow (binding required); the browser logs them as resource errors.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
-  const shot = async (p, name) => { await p.screenshot({ path: path.join(shots, name), fullPage: true }) }
-  const state = {}
-  /** A check that needs earlier results: fails fast, naming what is missing. */
-  const step = async (label, needs, fn) => {
-    await check(label, async () => {
-      const missing = needs.filter((k) => state[k] === undefined)
-      if (missing.length > 0) {
-        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
-        throw Object.assign(new Error(msg), { stack: msg })
-      }
-      await fn()
-    })
-  }
-  // Taro keeps the pages below the current one mounted (hidden): target the visible ones only.
-  const v = (sel) => `${sel} >> visible=true`
+  watchErrors(page)
   const click = async (sel) => { await page.click(v(sel)) }
   const fill = async (key, value) => {
     const sel = `.field--${key.replace(/\./g, '-')}`
     await page.fill(v(`${sel} input, ${sel} textarea`), value)
   }
-  const text = async (p, sel) => (await p.textContent(v(sel), { timeout: 15_000 }) ?? '').trim()
 
   try {
     await step('console: the operator signs in', [], async () => {
@@ -208,11 +179,9 @@ async function consoleScenario ({ check, browser, base, sandbox, shots, wechatUa
       await shot(phone, 'scan-code-used.png')
     })
 
-    await check('console: no page errors', async () => {
-      assert.deepEqual(errors, [])
-    })
+    await noPageErrors('console: no page errors')
   } finally {
-    await state.phone?.ctx.close().catch(() => {})
+    await closeAll()
     await desk.close().catch(() => {})
   }
 }

@@ -5,7 +5,7 @@
 // store's printer and speaker all hear of it; the clerk clocks out and the next payment reaches
 // nobody; back on duty with the official account unfollowed, the message falls back to SMS.
 const assert = require('assert/strict')
-const path = require('path')
+const { scenarioKit, v, text, press, orderIdOf } = require('./kit')
 const { wechatPaySettings } = require('./sandbox-keys')
 
 /** A console account of its own, created by run.js before the server starts (embedded DB). */
@@ -18,7 +18,6 @@ const USERS = {
 }
 const CLERK_NAME = '吴店员'
 const CLERK_PHONE = '13900001234'
-const MESSAGE_WAIT_MS = 20_000
 /**
  * A known race outside yima, seen now and then when a page with a filled-in vantui Field opens:
  * vantui's Field copies its `value` into state in an effect right after mounting, and Taro's H5
@@ -27,64 +26,10 @@ const MESSAGE_WAIT_MS = 20_000
  */
 const TARO_INPUT_MOUNT_RACE = /reading 'value'\)[\s\S]*watchValue/
 
-/**
- * @param {object} o
- * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
- * @param {import('playwright-core').Browser} o.browser
- * @param {string} o.base the server
- * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
- * @param {string} o.shots screenshot folder
- * @param {string} o.wechatUa
- */
-async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
-  const state = {}
-  const contexts = []
-  const errors = []
-  const step = async (label, needs, fn) => {
-    await check(label, async () => {
-      const missing = needs.filter((k) => state[k] === undefined)
-      if (missing.length > 0) {
-        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
-        throw Object.assign(new Error(msg), { stack: msg })
-      }
-      await fn()
-    })
-  }
-  const phone = async (simUser) => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: wechatUa })
-    contexts.push(ctx)
-    await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => { if (!TARO_INPUT_MOUNT_RACE.test(`${e.message}\n${e.stack ?? ''}`)) errors.push(`${simUser}: ${e.message}`) })
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text()) && !TARO_INPUT_MOUNT_RACE.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
-    return { ctx, page }
-  }
-  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
-  const v = (sel) => `${sel} >> visible=true`
-  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
-  const json = async (url, init) => {
-    const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-    const raw = await res.text()
-    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}: ${raw.slice(0, 500)}`)
-    return raw === '' ? null : JSON.parse(raw)
-  }
-  const api = async (method, p, body) => await json(`${base}${p}`, {
-    method,
-    headers: state.token === undefined ? {} : { authorization: `Bearer ${state.token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const sim = async (host, method, p, body) => await json(`${sandbox.urls[host]}${p}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  /** Polls `read` until `done` accepts what it answers. */
-  const eventually = async (what, read, done, timeoutMs = MESSAGE_WAIT_MS) => {
-    const deadline = Date.now() + timeoutMs
-    let last
-    while (Date.now() < deadline) {
-      last = await read()
-      if (done(last)) return last
-      await new Promise((resolve) => setTimeout(resolve, 300))
-    }
-    throw new Error(`${what}: still ${JSON.stringify(last).slice(0, 800)}`)
-  }
+/** @param {Parameters<typeof scenarioKit>[0]} o what run.js hands every scenario */
+async function mpScenario (o) {
+  const { base, sandbox } = o
+  const { state, step, phone, shot, api, sim, eventually, signInAndBind, noPageErrors, closeAll } = scenarioKit(o, { ignoreErrors: TARO_INPUT_MOUNT_RACE })
   const oa = sandbox.clients.wxmp.officialAccount
   const inbox = async () => await sim('wxmp', 'GET', `/__sim/wxmp/messages?openid=${encodeURIComponent(state.clerkOpenid)}`)
   const smsInbox = async () => await sim('sms', 'GET', `/__sim/sms/messages?phone=${CLERK_PHONE}`)
@@ -94,15 +39,17 @@ async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
     const { page } = state.customer
     await page.goto(state.storeCode)
     await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
-    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
+    await press(page, keys)
     await page.click(v('.pay__submit'))
     await page.frameLocator('iframe[src*="/__sim/cashier/wx"]').locator('#pay').click({ timeout: 15_000 })
     await page.waitForURL(/pages\/pay\/result\/index/, { timeout: 20_000 })
     await page.waitForFunction(() => document.querySelector('.pay-result__title')?.textContent === '支付成功', null, { timeout: 20_000 })
-    return new URL(page.url().replace('#/', '')).searchParams.get('id')
+    return orderIdOf(page)
   }
   /** The staff app's home on a phone, fresh. */
   const home = async (page) => {
+    // A full load: going to the same URL with only a hash would let the SPA keep whatever page it showed.
+    await page.goto('about:blank')
     await page.goto(`${base}/mp/#/pages/index/index`)
     await page.waitForSelector(v('.index__hello'), { timeout: 20_000 })
   }
@@ -110,13 +57,7 @@ async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
   try {
     await step('mp: sandbox WeChat users, console account signs in and binds WeChat (a phone scan)', [], async () => {
       for (const u of Object.values(USERS)) await sim('wxmp', 'POST', '/__sim/wxmp/users', u)
-      state.token = (await api('POST', '/v1/auth/login', MP_ACCOUNT)).accessToken
-      const binding = await api('POST', '/v1/console/wechat-bindings')
-      const { page } = await phone(USERS.binder.id)
-      await page.goto(binding.url)
-      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
-      assert.equal(await text(page, '.result__title'), '绑定成功')
-      state.bound = true
+      await signInAndBind(MP_ACCOUNT, USERS.binder.id)
     })
 
     await step('mp: SP, merchant, store, store code, a Feie printer and a BRHK speaker for the store (API)', ['bound'], async () => {
@@ -247,11 +188,9 @@ async function mpScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
       assert.equal((await inbox()).length, 1, 'the template message did not arrive')
     })
 
-    await check('mp: no page errors on the staff and customer phones', async () => {
-      assert.deepEqual(errors, [])
-    })
+    await noPageErrors('mp: no page errors on the staff and customer phones')
   } finally {
-    for (const ctx of contexts) await ctx.close().catch(() => {})
+    await closeAll()
   }
 }
 

@@ -5,8 +5,7 @@
 // the sandbox cashier that the bridge shim (PAY_BRIDGE_BASE_URL) opens. A clerk of the store clocks
 // in and out from the same page (H1, seed 003).
 const assert = require('assert/strict')
-const http = require('http')
-const path = require('path')
+const { scenarioKit, listenLocal, v, text, press, paid } = require('./kit')
 const { wechatPaySettings } = require('./sandbox-keys')
 
 /** A console account of its own, created by run.js before the server starts (embedded DB). */
@@ -29,7 +28,7 @@ const PNG_PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAD
 function startSpSite () {
   const callbacks = []
   const waiters = []
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     let body = ''
     req.on('data', (d) => { body += d })
     req.on('end', () => {
@@ -46,7 +45,7 @@ function startSpSite () {
         res.end(`<!doctype html><title>SP</title><h1 id="sp-page">${req.url}</h1>`)
       }
     })
-  })
+  }
   /** Resolves with the first callback `match` accepts, waiting up to `timeoutMs`. */
   const waitForCallback = async (match, timeoutMs) => {
     const deadline = Date.now() + timeoutMs
@@ -58,96 +57,21 @@ function startSpSite () {
       await new Promise((resolve) => { const t = setTimeout(resolve, left); waiters.push(() => { clearTimeout(t); resolve() }) })
     }
   }
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, callbacks, waitForCallback, close: () => new Promise((resolve) => server.close(resolve)) })
-    })
-  })
+  return listenLocal(handler).then((site) => ({ ...site, callbacks, waitForCallback }))
 }
 
-/**
- * @param {object} o
- * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
- * @param {import('playwright-core').Browser} o.browser
- * @param {string} o.base the server, e.g. http://127.0.0.1:1234
- * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
- * @param {string} o.shots screenshot folder
- * @param {string} o.wechatUa
- */
-async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
-  const state = {}
-  const contexts = []
-  const errors = []
+/** @param {Parameters<typeof scenarioKit>[0]} o what run.js hands every scenario */
+async function payScenario (o) {
+  const { browser, base, sandbox, wechatUa } = o
+  const kit = scenarioKit(o)
+  const { state, step, shot, api, orderWhen, signInAndBind, noPageErrors, closeAll } = kit
   const site = await startSpSite()
-  /** A check that needs earlier results: fails fast, naming what is missing. */
-  const step = async (label, needs, fn) => {
-    await check(label, async () => {
-      const missing = needs.filter((k) => state[k] === undefined)
-      if (missing.length > 0) {
-        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
-        throw Object.assign(new Error(msg), { stack: msg })
-      }
-      await fn()
-    })
-  }
-  const phone = async (userAgent, simUser) => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent })
-    contexts.push(ctx)
-    // The sandbox's OAuth pages and the Alipay shim pick the customer by this cookie (cookies ignore ports).
-    if (simUser !== undefined) await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => errors.push(`${userAgent.includes('Alipay') ? 'alipay' : 'wechat'}: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()) })
-    return { ctx, page }
-  }
-  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
-  const v = (sel) => `${sel} >> visible=true`
-  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
-  const api = async (method, p, body) => {
-    const res = await fetch(`${base}${p}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(state.token === undefined ? {} : { authorization: `Bearer ${state.token}` }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const raw = await res.text()
-    if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${raw.slice(0, 500)}`)
-    return raw === '' ? null : JSON.parse(raw)
-  }
-  /** The order as the console sees it, once `done` accepts it (the channel notification is asynchronous). */
-  const orderWhen = async (id, done, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs
-    let order
-    while (Date.now() < deadline) {
-      order = await api('GET', `/v1/orders/${id}`)
-      if (done(order)) return order
-      await new Promise((resolve) => setTimeout(resolve, 300))
-    }
-    throw new Error(`order ${id} is still ${order?.status}: ${JSON.stringify(order)}`)
-  }
-  const press = async (page, keys) => {
-    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
-  }
-  const orderIdOf = (page) => new URL(page.url().replace('#/', '')).searchParams.get('id')
-  /** After the cashier: the pay-complete page with 支付成功 and the amount. */
-  const paid = async (page, amount) => {
-    await page.waitForURL(/pages\/pay\/result\/index/, { timeout: 20_000 })
-    await page.waitForFunction(() => document.querySelector('.pay-result__title')?.textContent === '支付成功', null, { timeout: 20_000 })
-    assert.equal(await text(page, '.pay-result__amount'), amount)
-    const id = orderIdOf(page)
-    assert.match(id ?? '', /^ord_/)
-    return id
-  }
+  /** A phone with `userAgent`; its page errors are collected under alipay / wechat. */
+  const phone = async (userAgent, simUser) => await kit.phone(simUser, { userAgent, label: userAgent.includes('Alipay') ? 'alipay' : 'wechat' })
 
   try {
     await step(`pay: console account ${PAY_ACCOUNT.login} signs in (API) and binds WeChat user ${BINDING_USER} (a phone scan)`, [], async () => {
-      const session = await api('POST', '/v1/auth/login', PAY_ACCOUNT)
-      state.token = session.accessToken
-      const binding = await api('POST', '/v1/console/wechat-bindings')
-      const { page } = await phone(wechatUa, BINDING_USER)
-      await page.goto(binding.url)
-      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
-      assert.equal(await text(page, '.result__title'), '绑定成功')
-      state.bound = true
+      await signInAndBind(PAY_ACCOUNT, BINDING_USER)
     })
 
     const ali = sandbox.clients.alipay
@@ -379,11 +303,9 @@ async function payScenario ({ check, browser, base, sandbox, shots, wechatUa }) 
       await page.waitForSelector(v('.pay .keypad'), { timeout: 20_000 })
     })
 
-    await check('pay: no page errors', async () => {
-      assert.deepEqual(errors, [])
-    })
+    await noPageErrors('pay: no page errors')
   } finally {
-    for (const ctx of contexts) await ctx.close().catch(() => {})
+    await closeAll()
     await site.close()
   }
 }

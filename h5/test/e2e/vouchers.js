@@ -9,8 +9,7 @@
 // (settlement = amount − the 免充值 discount). Last, the merchant's voucher page (商户二维码) shows
 // the voucher as 已领取.
 const assert = require('assert/strict')
-const http = require('http')
-const path = require('path')
+const { scenarioKit, listenLocal, v, text, press, paid } = require('./kit')
 const { wechatPaySettings } = require('./sandbox-keys')
 
 /** A console account of its own, created by run.js before the server starts (embedded DB). */
@@ -26,85 +25,20 @@ const CLAIMED_TEXT = '已领取，下次在本店付款时自动抵扣'
 
 /** The SP's pay-complete page on the internet: one loopback port. */
 function startSpSite () {
-  const server = http.createServer((req, res) => {
+  return listenLocal((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     res.end(`<!doctype html><title>SP</title><h1 id="sp-page">${req.url}</h1>`)
   })
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) })
-    })
-  })
 }
 
-/**
- * @param {object} o
- * @param {(label: string, fn: () => Promise<void>) => Promise<void>} o.check
- * @param {import('playwright-core').Browser} o.browser
- * @param {string} o.base the server, e.g. http://127.0.0.1:1234
- * @param {{ clients: any, urls: any }} o.sandbox what test/e2e/sandbox.ts printed
- * @param {string} o.shots screenshot folder
- * @param {string} o.wechatUa
- */
-async function vouchersScenario ({ check, browser, base, sandbox, shots, wechatUa }) {
-  const state = {}
-  const contexts = []
-  const errors = []
+/** @param {Parameters<typeof scenarioKit>[0]} o what run.js hands every scenario */
+async function vouchersScenario (o) {
+  const { base, sandbox } = o
+  const { state, step, phone, shot, api, sim, eventually, signInAndBind, noPageErrors, closeAll } = scenarioKit(o)
   const site = await startSpSite()
   const doneUrl = `${site.url}/done`
-  /** A check that needs earlier results: fails fast, naming what is missing. */
-  const step = async (label, needs, fn) => {
-    await check(label, async () => {
-      const missing = needs.filter((k) => state[k] === undefined)
-      if (missing.length > 0) {
-        const msg = `skipped: an earlier step did not produce ${missing.join(', ')}`
-        throw Object.assign(new Error(msg), { stack: msg })
-      }
-      await fn()
-    })
-  }
-  const phone = async (simUser) => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: wechatUa })
-    contexts.push(ctx)
-    // The sandbox's OAuth pages pick the customer by this cookie (cookies ignore ports).
-    await ctx.addCookies([{ name: 'sim_user', value: simUser, domain: '127.0.0.1', path: '/' }])
-    const page = await ctx.newPage()
-    page.on('pageerror', (e) => errors.push(`${simUser}: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`${simUser}: ${m.text()}`) })
-    return { ctx, page }
-  }
-  const shot = async (page, name) => { await page.screenshot({ path: path.join(shots, name), fullPage: true }) }
-  const v = (sel) => `${sel} >> visible=true`
-  const text = async (page, sel) => ((await page.textContent(v(sel), { timeout: 15_000 })) ?? '').trim()
-  const json = async (url, init) => {
-    const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-    const raw = await res.text()
-    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}: ${raw.slice(0, 500)}`)
-    return raw === '' ? null : JSON.parse(raw)
-  }
-  const api = async (method, p, body) => await json(`${base}${p}`, {
-    method,
-    headers: state.token === undefined ? {} : { authorization: `Bearer ${state.token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const sim = async (host, method, p, body) => await json(`${sandbox.urls[host]}${p}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  /** Polls `read` until `done` accepts what it answers. */
-  const eventually = async (what, read, done, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs
-    let last
-    while (Date.now() < deadline) {
-      last = await read()
-      if (done(last)) return last
-      await new Promise((resolve) => setTimeout(resolve, 300))
-    }
-    throw new Error(`${what}: still ${JSON.stringify(last).slice(0, 800)}`)
-  }
-  const press = async (page, keys) => {
-    for (const k of keys) await page.click(v(`.keypad__key--${k === '.' ? 'dot' : k}`))
-  }
   /** The batch as the console sees it (issued, redeemed). */
   const consoleBatch = async () => (await api('GET', `/v1/merchants/${state.merchantId}/vouchers`)).batches.find((b) => b.id === state.batch.id)
-  const orderIdOf = (page) => new URL(page.url().replace('#/', '')).searchParams.get('id')
   /** Amount typed on the store code's keypad → 付款 → the sandbox cashier shows `cashierAmount` → 确认支付. */
   const payAtStore = async (page, keys, cashierAmount, shotName) => {
     await page.goto(state.storeCode)
@@ -118,15 +52,6 @@ async function vouchersScenario ({ check, browser, base, sandbox, shots, wechatU
     assert.equal((await cashier.locator('.amount').textContent())?.trim(), cashierAmount)
     await shot(page, shotName)
     await cashier.locator('#pay').click()
-  }
-  /** The pay-complete page once it says 支付成功 with `amount`; answers the order id. */
-  const paid = async (page, amount) => {
-    await page.waitForURL(/pages\/pay\/result\/index/, { timeout: 20_000 })
-    await page.waitForFunction(() => document.querySelector('.pay-result__title')?.textContent === '支付成功', null, { timeout: 20_000 })
-    assert.equal(await text(page, '.pay-result__amount'), amount)
-    const id = orderIdOf(page)
-    assert.match(id ?? '', /^ord_/)
-    return id
   }
   /** The voucher cards as shown: amount, threshold, role (主券 / 奖励券 / null), name, validity, button, message. */
   const voucherCards = async (page) => await page.$$eval('.voucher', (els) => els.map((el) => ({
@@ -144,13 +69,7 @@ async function vouchersScenario ({ check, browser, base, sandbox, shots, wechatU
   try {
     await step(`vouchers: sandbox WeChat users, console account ${VOUCHER_ACCOUNT.login} signs in (API) and binds WeChat (a phone scan)`, [], async () => {
       for (const u of Object.values(USERS)) await sim('wxmp', 'POST', '/__sim/wxmp/users', u)
-      state.token = (await api('POST', '/v1/auth/login', VOUCHER_ACCOUNT)).accessToken
-      const binding = await api('POST', '/v1/console/wechat-bindings')
-      const { page } = await phone(USERS.binder.id)
-      await page.goto(binding.url)
-      await page.waitForURL(/pages\/scan\/result\/index/, { timeout: 20_000 })
-      assert.equal(await text(page, '.result__title'), '绑定成功')
-      state.bound = true
+      await signInAndBind(VOUCHER_ACCOUNT, USERS.binder.id)
     })
 
     await step(`vouchers: SP (AppSecret mode, pay-complete URL), merchant, store with goodsTag ${STORE.goodsTag} and its store code (API)`, ['bound'], async () => {
@@ -321,11 +240,9 @@ async function vouchersScenario ({ check, browser, base, sandbox, shots, wechatU
       await shot(page, 'vouchers-merchant-page.png')
     })
 
-    await check('vouchers: no page errors', async () => {
-      assert.deepEqual(errors, [])
-    })
+    await noPageErrors('vouchers: no page errors')
   } finally {
-    for (const ctx of contexts) await ctx.close().catch(() => {})
+    await closeAll()
     await site.close()
   }
 }

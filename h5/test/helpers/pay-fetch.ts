@@ -1,4 +1,5 @@
 // A fake `fetch` for the pay pages' tests (their API client sends through fetch, not Taro.request).
+import { browser } from '../../src/lib/browser'
 
 export interface FakeRequest { url: string, method: string, header: Record<string, string>, credentials?: string, data?: unknown }
 export interface FakeAnswer { status: number, body: unknown }
@@ -20,4 +21,32 @@ export function fakeFetch (handler: (req: FakeRequest) => FakeAnswer | Promise<F
   })
   globalThis.fetch = fn as unknown as typeof fetch
   return fn
+}
+
+export type Handler = (req: FakeRequest) => FakeAnswer | Promise<FakeAnswer>
+
+/** Answers by "METHOD url"; unknown calls fail the request (a network error for the page). Returns every request, in order. */
+export function serveRoutes (routes: Record<string, Handler>): FakeRequest[] {
+  const seen: FakeRequest[] = []
+  fakeFetch(async (req) => {
+    seen.push(req)
+    const handler = routes[`${req.method} ${req.url}`]
+    if (handler === undefined) throw new Error(`unexpected ${req.method} ${req.url}`)
+    return await handler(req)
+  })
+  return seen
+}
+
+/** For each test of the file: fake timers, and browser.replace / browser.assign as mocks (restored after). */
+export function fakeTimersAndNavigation (): void {
+  const realBrowser = { ...browser }
+  beforeEach(() => {
+    jest.useFakeTimers()
+    browser.replace = jest.fn()
+    browser.assign = jest.fn()
+  })
+  afterEach(() => {
+    jest.useRealTimers()
+    Object.assign(browser, realBrowser)
+  })
 }

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { OrderDto, StoreDTO } from '@yima/shared'
+import type { MemberDto, OrderDto, StoreDTO } from '@yima/shared'
 
 /**
  * Test doubles for the Taro APIs the pages talk through: Taro.request (the server) and the
@@ -96,5 +96,21 @@ export const orderDto = (over: Partial<OrderDto> = {}): OrderDto => ({
   paidAt: '2026-01-05T01:30:00.000Z',
   closedAt: null,
   createdAt: '2026-01-05T01:29:00.000Z',
+  ...over,
+})
+
+/** An active member of card mcd_1 (¥100 principal, ¥20 bonus) as the API sends it; tests override what they are about. */
+export const memberDto = (over: Partial<MemberDto> = {}): MemberDto => ({
+  id: 'mbr_1',
+  cardId: 'mcd_1',
+  state: 'active',
+  name: '张三',
+  phone: '13800138000',
+  code: '123456789012',
+  principalFen: 10000,
+  bonusFen: 2000,
+  balanceFen: 12000,
+  createdAt: '2026-01-01T02:00:00.000Z',
+  activatedAt: '2026-01-01T02:01:00.000Z',
   ...over,
 })

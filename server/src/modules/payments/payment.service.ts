@@ -56,6 +56,13 @@ export interface CreateOrderInput {
   /** Micropay: the customer's payment code. Never stored. */
   authCode?: string
   /**
+   * A number the caller chose (Cloud Pay clients send their own, with the merchant's prefix);
+   * otherwise prefix + the order id's random part. A number already taken is a 409 conflict.
+   */
+  outTradeNo?: string
+  /** Hash of the request's business fields, for "same number, different content" (cloudpay-api.md §12). */
+  contentHash?: string
+  /**
    * Runs in the transaction that inserts the order, before the channel is asked: what the order is
    * for (a card recharge holding room under the card's cap). Throwing writes no order and asks no channel.
    */
@@ -105,8 +112,8 @@ export class PaymentService {
     const creds = await this.credentials(this.deps.db, merchant.id, channel, { wxSubMchId: store?.wxSubMchId ?? null })
     const now = this.deps.clock.now()
     const id = this.deps.newId('ord')
-    // The order number is the merchant's prefix and our id's random part: ≤ 32 characters, unique.
-    const outTradeNo = `${merchant.orderPrefix}${id.slice(4)}`
+    // Unless the caller brought one (Cloud Pay, prefix checked there): the merchant's prefix and our id's random part, ≤ 32 characters.
+    const outTradeNo = input.outTradeNo ?? `${merchant.orderPrefix}${id.slice(4)}`
     const micropay = input.method === 'wechat_micropay' || input.method === 'alipay_micropay'
     const order = await this.deps.db.transaction(async (tx) => {
       const inserted = await insertOrder(tx, {
@@ -124,6 +131,7 @@ export class PaymentService {
         payPlatform: channel,
         method: input.method,
         outTradeNo,
+        contentHash: input.contentHash ?? null,
         amountFen: input.amountFen,
         status: 'created',
         description: input.description,

@@ -19,7 +19,8 @@ export const REFUND_SYNC_TOPIC = 'payments.refund_sync'
 export const REFUND_FIRST_SYNC_MS = 60_000
 
 /** Who authorized a refund: a console account (the SP's operator) or a staff member. */
-export interface RefundOperator { kind: 'account' | 'staff', id: string }
+/** Who authorized a refund: a console account, a staff member, or a Cloud Pay integrator (its out_sub_mch_id). */
+export interface RefundOperator { kind: 'account' | 'staff' | 'integrator', id: string }
 
 export interface RefundSyncPayload { refundId: string }
 
