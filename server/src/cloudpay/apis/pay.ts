@@ -310,9 +310,10 @@ export function payApis (d: CpayApiDeps): CpayApis {
       handle: async (call) => {
         const order = await ownOrder(call, need(call.content.out_trade_no, 'out_trade_no', 32))
         if (!isMicropay(order)) throw new CpayError(104, 1, '只能撤销刷卡支付订单，其他订单请关单.')
+        // Already ended (a retried reverse, or a failed payment): nothing left to do, on either platform.
+        if (order.status === 'reversed' || order.status === 'failed' || order.status === 'closed') return {}
         // Alipay: only a payment whose result is unknown is reversed; a settled one is refunded (§8).
         if (order.payPlatform === 'alipay' && !isOpen(order)) throw new CpayError(104, 1, '支付宝订单仅在支付结果未知时可撤销，已完成的订单请退款.')
-        if (order.status === 'reversed' || order.status === 'failed' || order.status === 'closed') return {}
         if (order.refundedFen > 0) throw new CpayError(104, 1, '订单已有退款，不能撤销.')
         const creds = await payments.credentialsOf(order)
         const outcome = await d.services.channels[order.payPlatform].reversePayment(order.outTradeNo, creds)
