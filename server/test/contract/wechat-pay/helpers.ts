@@ -149,6 +149,8 @@ export function useContract (): Contract {
     await sandbox.stop()
   })
   beforeEach(async () => {
+    // Deliveries a previous test left in flight land first, so none arrives after the clear below.
+    await sandbox.world.scheduler.idle()
     await sim('POST', '/__sim/reset')
     mode = 'certificate'
     hook.received.length = 0
