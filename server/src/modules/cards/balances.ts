@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { AppError, fen, type Fen, type IdGenerator, type LedgerKind, type LedgerPot } from '@yima/shared'
+import { AppError, fen, fenToYuanString, type Fen, type IdGenerator, type LedgerKind, type LedgerPot } from '@yima/shared'
 import type { Tx } from '../../db/client'
 import type { Outbox } from '../../outbox'
 import { orders } from '../payments/payment.schema'
@@ -52,7 +52,7 @@ export async function requireRoom (tx: Tx, member: CardMemberRow, card: MemberCa
   if (addFen <= 0) return
   const held = member.principalFen + member.bonusFen + await pendingRechargesFen(tx, member.id)
   if (held + addFen > card.balanceCapFen) {
-    throw new AppError('conflict', 'balance_cap_exceeded', `充值金额和当前余额相加超过了会员卡余额上限（${card.balanceCapFen / 100} 元），最多还可增加 ${Math.max(0, card.balanceCapFen - held) / 100} 元`)
+    throw new AppError('conflict', 'balance_cap_exceeded', `充值金额和当前余额相加超过了会员卡余额上限（${fenToYuanString(card.balanceCapFen)} 元），最多还可增加 ${fenToYuanString(fen(Math.max(0, card.balanceCapFen - held)))} 元`)
   }
 }
 
@@ -105,7 +105,7 @@ export async function applyMove (tx: Tx, d: BalanceDeps, member: CardMemberRow, 
  */
 export function splitPayment (amountFen: number, principalFen: number, bonusFen: number): { principalFen: Fen, bonusFen: Fen } {
   const total = principalFen + bonusFen
-  if (amountFen > total) throw new AppError('conflict', 'balance_insufficient', `会员卡余额不足：余额 ${total / 100} 元`)
+  if (amountFen > total) throw new AppError('conflict', 'balance_insufficient', `会员卡余额不足：余额 ${fenToYuanString(fen(total))} 元`)
   const bonus = total === 0 ? 0 : Math.min(bonusFen, Math.floor(amountFen * bonusFen / total))
   // The principal takes the rest; if the principal cannot, the bonus does (only at the last fen).
   const principal = Math.min(principalFen, amountFen - bonus)

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import {
-  AppError, checkMemberCard, fen, RECHARGE_MODES, type CardSetupDto, type IdGenerator, type MemberCardBody, type MemberCardDto,
+  AppError, checkMemberCard, fen, fenToYuanString, RECHARGE_MODES, type CardSetupDto, type IdGenerator, type MemberCardBody, type MemberCardDto,
   type MemberCardPatch, type MerchantCardDto, type RechargeTier,
 } from '@yima/shared'
 import type { AuditLog } from '../audit'
@@ -17,7 +17,8 @@ import type { WalletApi } from './wallet-api'
 
 export interface CardAdminDeps { db: Db, clock: Clock, newId: IdGenerator, audit: AuditLog, publicUrl: string, tenancy: TenancyServices, wallet: WalletApi }
 
-const yuan = (f: number): string => (f / 100).toFixed(f % 100 === 0 ? 0 : 2)
+/** Whole yuan without decimals (充 100 元), else two: digits only, never through a float. */
+const yuan = (f: number): string => fenToYuanString(fen(f)).replace(/\.00$/, '')
 
 /** What the card's 特权说明 tells customers about recharging. */
 export function prerogativeOf (mode: MemberCardBody['rechargeMode'], tiers: readonly RechargeTier[], capFen: number): string {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, isNull, lt } from 'drizzle-orm'
 import {
-  AppError, CARD_COLORS, fen, MAX_RECHARGE_FEN, type ActivateCardBody, type AddCardParamsDto, type CardPayBody, type CardPaymentDto, type CustomerCardDto,
+  AppError, CARD_COLORS, fen, fenToYuanString, MAX_RECHARGE_FEN, type ActivateCardBody, type AddCardParamsDto, type CardPayBody, type CardPaymentDto, type CustomerCardDto,
   type CustomerLedgerQuery, type IdGenerator, type LedgerPageDto, type MemberDto, type PayerPlatform, type PayPageDto, type RechargeBody, type RechargeDto,
 } from '@yima/shared'
 import type { Clock } from '../../clock'
@@ -342,7 +342,7 @@ export class CustomerCardService {
 /** fixed: the tier's bonus (an amount that is no tier is refused); any: no bonus, at most MAX_RECHARGE_FEN. */
 function bonusFor (card: MemberCardRow, amountFen: number): number {
   if (card.rechargeMode === 'any') {
-    if (amountFen > MAX_RECHARGE_FEN) throw new AppError('invalid_request', 'amount_out_of_range', `单次充值最多 ${MAX_RECHARGE_FEN / 100} 元`, { param: 'amountFen' })
+    if (amountFen > MAX_RECHARGE_FEN) throw new AppError('invalid_request', 'amount_out_of_range', `单次充值最多 ${fenToYuanString(fen(MAX_RECHARGE_FEN))} 元`, { param: 'amountFen' })
     return 0
   }
   const tier = card.tiers.find((t) => t.amountFen === amountFen)

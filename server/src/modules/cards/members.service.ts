@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNull, lt, or, gte, like, type SQL } from 'drizzle-orm'
 import { parse } from 'csv-parse/sync'
 import {
-  AppError, fen, IMPORT_CSV_HEADER, isYuanString, MAX_IMPORT_ROWS, yuanStringToFen, type AdjustBalanceBody, type CardPaymentDto, type IdGenerator,
+  AppError, fen, fenToYuanString, IMPORT_CSV_HEADER, isYuanString, MAX_IMPORT_ROWS, yuanStringToFen, type AdjustBalanceBody, type CardPaymentDto, type IdGenerator,
   type ImportRejectedRow, type ImportReportDto, type LedgerEntryDto, type LedgerPageDto, type LedgerQuery, type List, type MemberDto, type RefundCardPaymentBody,
 } from '@yima/shared'
 import type { Clock } from '../../clock'
@@ -206,7 +206,7 @@ export function parseImport (csv: string, capFen: number): { rows: Row[], reject
     const principalFen = yuanStringToFen(principal)
     const bonusFen = bonus === '' ? 0 : yuanStringToFen(bonus)
     if (principalFen < 0 || bonusFen < 0) { reject('金额不能为负数'); return }
-    if (principalFen + bonusFen > capFen) { reject(`余额超过会员卡余额上限 ${capFen / 100} 元`); return }
+    if (principalFen + bonusFen > capFen) { reject(`余额超过会员卡余额上限 ${fenToYuanString(fen(capFen))} 元`); return }
     rows.push({ line, phone, name, principalFen, bonusFen })
   })
   return { rows, rejected }
