@@ -33,6 +33,8 @@ const MERCHANT: MerchantDTO = {
   remark: null,
   wechatSubMchId: '1900000101',
   wechatChannel: 'direct',
+  depositEnabled: false,
+  refundApiEnabled: true,
   authenType: 'HMAC-SHA256',
   signType: 'RSA-PSS-SHA256',
   verifyPublicKey: 'PUBLIC',

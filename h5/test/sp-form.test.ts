@@ -24,6 +24,7 @@ const dto: ServiceProviderDTO = {
     certificateSerial: 'ABCDEF0123456789',
     publicKeyId: 'PUB_KEY_ID_0114',
     hasPlatformCertificate: false,
+    hasCertificate: false,
     officialAccountAppId: 'wx0123456789abcdef',
     rebateBp: 38,
     secrets: { apiV3Key: true, apiV2Key: false, privateKey: true, officialAccountSecret: true },

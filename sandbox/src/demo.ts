@@ -24,6 +24,7 @@ export async function demoSettings (sandbox: Sandbox): Promise<Record<string, un
       apiV2Key: wxpay.apiV2Key,
       privateKey: wxpay.merchantPrivateKeyPem,
       certificateSerial: wxpay.merchantSerial,
+      certificate: wxpay.merchantCertificatePem,
       platformCertificate: wxpay.platformCertificatePem,
       publicKey: wxpay.platformPublicKeyPem,
       publicKeyId: wxpay.platformPublicKeyId,

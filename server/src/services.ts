@@ -10,7 +10,8 @@ import { ReportsService } from './modules/reports/reports.service'
 import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
-import { createChannelRegistry, type ChannelRegistry } from './channels/registry'
+import { createChannelRegistry, createDepositRegistry, type ChannelRegistry } from './channels/registry'
+import { DEPOSIT_SYNC_TOPIC, DepositService } from './modules/deposits/deposit.service'
 import { PaymentService, type PaymentEvents } from './modules/payments/payment.service'
 import { CallbackService, TRADE_CALLBACK_TOPIC } from './modules/payments/callbacks/callbacks.service'
 import { urlPolicyFor } from './modules/payments/callbacks/url-guard'
@@ -72,6 +73,8 @@ export interface Services {
   cards: { admin: CardAdminService, members: MembersService, customer: CustomerCardService }
   /** WeChat Pay vouchers and pay-complete marketing (C1–C4). */
   vouchers: { batches: VoucherBatchService, grants: VoucherGrantService }
+  /** Deposits (押金, P8): freeze, consume, unfreeze through the channels' deposit APIs. */
+  deposits: DepositService
   jobHandlers: JobHandlers
 }
 
@@ -115,11 +118,16 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const cardEvents: PaymentEvents = { paid: async (tx, order) => { await customerCards.credit(tx, order) }, refunded: async () => {} }
   // Vouchers a payment used are marked redeemed, and the spend gifts it earned are queued (C1, C2).
   const voucherEvents: PaymentEvents = { paid: async (tx, order, vouchers) => { await voucherGrants.events.paid(tx, order, vouchers) }, refunded: async () => {} }
-  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents, voucherEvents])
+  // A deposit's consumption settles the deposit (releasing the rest when it completes it) in the payment's transaction (P8).
+  const depositEvents: PaymentEvents = { paid: async (tx, order, vouchers) => { await deposits.events.paid(tx, order, vouchers) }, refunded: async () => {} }
+  const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents, voucherEvents, depositEvents])
   const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
   // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
   const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
-  const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, outbox, payments, publicUrl: d.config.publicUrl })
+  const depositChannels = createDepositRegistry(d.config.channels)
+  const deposits = new DepositService({ db: d.db, clock: d.clock, newId: d.newId, outbox, payments, adapters: depositChannels })
+  jobHandlers[DEPOSIT_SYNC_TOPIC] = deposits.handler()
+  const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, deposits: { adapters: depositChannels, freezeFen: async (id) => await deposits.freezeFen(id) }, outbox, payments, publicUrl: d.config.publicUrl })
   const micropay = new MicropayService({ db: d.db, payments, reconciler })
   Object.assign(jobHandlers, reconciler.handlers(), { [REFUND_SYNC_TOPIC]: refunds.handler() })
   const reports = new ReportsService({ db: d.db, clock: d.clock, newId: d.newId, printers })
@@ -140,7 +148,7 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
     customer: customerCards,
   }
   jobHandlers[WALLET_SYNC_TOPIC] = walletSyncHandler({ db: d.db, tenancy, wallet })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, vouchers, jobHandlers }
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, vouchers, deposits, jobHandlers }
 }
 
 /** Several listeners as one, called in order within the same transaction. */

@@ -147,6 +147,20 @@ export const ERROR_MESSAGES = {
   voucher_sold_out: '代金券已领完',
   voucher_not_offered: '该代金券当前不可领取',
   voucher_wechat_only: '代金券只能在微信中领取',
+  deposit_not_enabled: '商户未开通押金权限',
+  refund_api_not_enabled: '商户未开通退款 API 权限',
+  deposit_not_on_maidan: '买单渠道暂不支持押金功能',
+  scan_freeze_unsupported: '该支付平台不支持扫码押金',
+  deposit_number_taken: '押金单号已被使用',
+  deposit_not_found: '押金单不存在',
+  deposit_not_frozen: '押金未冻结成功或已结束',
+  deposit_completing: '押金正在完成消费，请稍后查询',
+  deposit_busy: '押金还有进行中的消费或解冻，请稍后再完成消费',
+  deposit_consumed: '微信押金只能消费一次',
+  deposit_insufficient: '押金余额不足',
+  deposit_partial_unfreeze: '微信押金只能在消费前全额解冻',
+  unfreeze_number_taken: '解冻单号已被使用',
+  deposit_order_not_reversible: '押金消费单不能撤销或关单，请退款',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -43,6 +43,8 @@ export const ID_PREFIXES = {
   cardPaymentRefund: 'cpr',
   voucherBatch: 'vbt',
   voucherGrant: 'vgr',
+  deposit: 'dep',
+  depositUnfreeze: 'unf',
 } as const
 
 export type IdPrefix = typeof ID_PREFIXES[keyof typeof ID_PREFIXES]

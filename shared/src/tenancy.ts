@@ -65,6 +65,11 @@ export const WechatPaySettingsInput = z.object({
   apiV2Key: z.string().regex(/^[0-9A-Za-z]{32}$/, { message: 'API 密钥（v2）必须是 32 位字母或数字' }).optional(),
   /** 商户 API 私钥 (apiclient_key.pem). */
   privateKey: pem('商户 API 私钥').optional(),
+  /**
+   * 商户 API 证书 (apiclient_cert.pem): the v2 deposit API's calls that move money (consume,
+   * reverse, refund) are made over mutual TLS with it. Its serial must be certificateSerial.
+   */
+  certificate: pem('商户 API 证书').optional(),
   /** 商户 API 证书序列号. */
   certificateSerial: z.string().trim().regex(/^[0-9A-Fa-f]{8,40}$/, { message: '证书序列号为十六进制' }).optional(),
   /** Either the platform certificate or the WeChat Pay public key (+ its id) verifies answers. */
@@ -136,6 +141,8 @@ export interface ServiceProviderDTO {
     certificateSerial: string | null
     publicKeyId: string | null
     hasPlatformCertificate: boolean
+    /** 商户 API 证书 uploaded (needed by WeChat deposits). */
+    hasCertificate: boolean
     officialAccountAppId: string | null
     rebateBp: number | null
     secrets: { apiV3Key: boolean, apiV2Key: boolean, privateKey: boolean, officialAccountSecret: boolean }
@@ -211,6 +218,9 @@ export type CreateMerchantBody = z.infer<typeof CreateMerchantBody>
 export const UpdateMerchantBody = z.object(merchantBasics).partial().extend({
   /** Deleting the Alipay user id is how a merchant re-authorizes another Alipay account (T7). */
   alipayUserId: z.null().optional(),
+  /** 押金权限 and 退款 API 权限 (P8): set by the service provider only. */
+  depositEnabled: z.boolean().optional(),
+  refundApiEnabled: z.boolean().optional(),
 })
 export type UpdateMerchantBody = z.infer<typeof UpdateMerchantBody>
 export const SwitchWechatChannelBody = z.object({ channel: z.enum(WECHAT_CHANNELS) })
@@ -233,6 +243,10 @@ export interface MerchantDTO {
   remark: string | null
   wechatSubMchId: string
   wechatChannel: WechatChannel
+  /** 押金权限 (P8). */
+  depositEnabled: boolean
+  /** 退款 API 权限: refunds and deposit releases through the Cloud Pay API. */
+  refundApiEnabled: boolean
   authenType: 'HMAC-SHA256'
   signType: 'RSA-PSS-SHA256'
   verifyPublicKey: string

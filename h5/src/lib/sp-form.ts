@@ -20,6 +20,7 @@ export const SP_FIELDS: readonly FieldSpec[] = [
   { key: 'wechatPay.certificateSerial' },
   // Not secret, but never returned either: write-only like the secrets.
   { key: 'wechatPay.platformCertificate', kind: 'secret' },
+  { key: 'wechatPay.certificate', kind: 'secret' },
   { key: 'wechatPay.publicKey', kind: 'secret' },
   { key: 'wechatPay.publicKeyId' },
   { key: 'wechatPay.officialAccountAppId' },
@@ -39,6 +40,7 @@ export function spStoredSecrets (dto: ServiceProviderDTO | null): Set<string> {
   if (wx != null) {
     for (const [k, on] of Object.entries(wx.secrets)) if (on) set.add(`wechatPay.${k}`)
     if (wx.hasPlatformCertificate) set.add('wechatPay.platformCertificate')
+    if (wx.hasCertificate) set.add('wechatPay.certificate')
     if (wx.publicKeyId !== null) set.add('wechatPay.publicKey')
   }
   const ali = dto?.alipay

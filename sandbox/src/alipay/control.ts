@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { parseControl } from '../core/control'
 import { alipayTime } from '../core/ids'
 import { DEFAULT_BUYER, type Buyer } from './auth'
+import { FREEZE_OUTCOMES, type AuthOrder, type FundAuthLedger } from './fund-auth-ledger'
 import type { Trade } from './ledger'
 import { BARCODE_OUTCOMES, payTrade, yuan, type AlipaySim } from './sim'
 
@@ -21,6 +22,13 @@ const EndTokens = z.object({
   revoke: z.boolean().default(false),
 }).refine((b) => b.app_auth_token !== undefined || b.pid !== undefined, { message: 'app_auth_token or pid is required' })
 const NextBody = z.object({ result: z.enum(BARCODE_OUTCOMES), buyer_id: Pid.optional(), count: z.number().int().positive().default(1) })
+const FreezeNextBody = z.object({ result: z.enum(FREEZE_OUTCOMES), buyer_id: Pid.optional(), count: z.number().int().positive().default(1) })
+const VoucherRef = z.object({
+  code_value: z.string().min(1).optional(),
+  out_order_no: z.string().min(1).optional(),
+  buyer_id: Pid.optional(),
+  sim_user: z.string().min(1).optional(),
+}).refine((b) => b.code_value !== undefined || b.out_order_no !== undefined, { message: 'code_value or out_order_no is required' })
 
 const controlError = (status: number, message: string): Error => Object.assign(new Error(message), { status, expose: true })
 
@@ -69,6 +77,8 @@ export function alipayControlRoutes (sim: AlipaySim): Router {
     ctx.status = 204
   })
 
+  fundAuthRoutes(router, sim)
+
   router.get('/orders', (ctx) => {
     const q = ctx.query
     ctx.body = sim.ledger.all()
@@ -76,6 +86,70 @@ export function alipayControlRoutes (sim: AlipaySim): Router {
       .map(orderView)
   })
   return router
+}
+
+/** 资金授权: script bar-code freezes, scan a voucher QR code, list orders with their operations. */
+function fundAuthRoutes (router: Router, sim: AlipaySim): void {
+  // Created now, so that `/__sim/reset` clears it from the first test on.
+  const ledger = sim.fundAuth
+
+  router.post('/fund-auth/next', (ctx) => {
+    const b = parseControl(FreezeNextBody, ctx.request.body)
+    for (let i = 0; i < b.count; i++) ledger.next.push({ result: b.result, ...(b.buyer_id === undefined ? {} : { buyerId: b.buyer_id }) })
+    ctx.status = 204
+  })
+
+  // The customer scans a voucher.create QR code and confirms: the amount is frozen.
+  router.post('/fund-auth/scan', (ctx) => {
+    const b = parseControl(VoucherRef, ctx.request.body)
+    const matches = b.code_value !== undefined
+      ? [ledger.byCodeValue(b.code_value)].filter((o) => o !== undefined)
+      : ledger.all().filter((o) => o.outOrderNo === b.out_order_no && o.origin === 'voucher')
+    const [o, other] = matches
+    if (o === undefined) throw controlError(404, 'no such voucher')
+    if (other !== undefined) throw controlError(409, 'out_order_no is used by several merchants: pass code_value')
+    if (!ledger.confirm(o, buyerOf(sim, b))) throw controlError(409, `auth order ${o.authNo} is ${o.status}`)
+    ctx.body = authOrderView(ledger, o)
+  })
+
+  router.get('/fund-auth', (ctx) => {
+    const q = ctx.query
+    ctx.body = ledger.all()
+      .filter((o) => (typeof q.auth_no !== 'string' || o.authNo === q.auth_no) && (typeof q.out_order_no !== 'string' || o.outOrderNo === q.out_order_no))
+      .map((o) => authOrderView(ledger, o))
+  })
+}
+
+/** An auth order as the sandbox sees it, with every operation. */
+function authOrderView (ledger: FundAuthLedger, o: AuthOrder): Record<string, unknown> {
+  return {
+    auth_no: o.authNo,
+    out_order_no: o.outOrderNo,
+    seller_id: o.sellerId,
+    origin: o.origin,
+    product_code: o.productCode,
+    order_title: o.orderTitle,
+    order_status: o.status,
+    visible: o.visible,
+    amount: yuan(o.amount),
+    rest_amount: yuan(ledger.rest(o)),
+    total_unfreeze_amount: yuan(o.unfrozen),
+    total_pay_amount: yuan(o.paid),
+    payer_user_id: o.payer?.userId,
+    code_value: o.codeValue,
+    cancel_action: o.cancelAction,
+    gmt_create: alipayTime(o.createdAt),
+    operations: o.operations.map((op) => ({
+      operation_id: op.operationId,
+      out_request_no: op.outRequestNo,
+      operation_type: op.type,
+      status: op.status,
+      amount: yuan(op.amount),
+      trade_no: op.tradeNo,
+      remark: op.remark,
+      gmt_trans: op.transAt === undefined ? undefined : alipayTime(op.transAt),
+    })),
+  }
 }
 
 function findTrade (sim: AlipaySim, b: { out_trade_no?: string, trade_no?: string }): Trade {

@@ -2,6 +2,7 @@ import { isAlipayError } from './auth'
 import type { CallContext, Method } from './methods/common'
 import { tradeCancel, tradeClose } from './methods/close'
 import { tradeCreate, tradePay, tradePrecreate } from './methods/create'
+import { fundAuthOperationCancel, fundAuthOperationDetailQuery, fundAuthOrderFreeze, fundAuthOrderUnfreeze, fundAuthOrderVoucherCreate } from './methods/fund-auth'
 import { openAuthTokenApp, systemOauthToken } from './methods/oauth'
 import { refundQuery, tradeQuery } from './methods/query'
 import { tradeRefund } from './methods/refund'
@@ -21,6 +22,11 @@ export const METHODS: Record<string, Method> = {
   'alipay.trade.cancel': tradeCancel,
   'alipay.system.oauth.token': systemOauthToken,
   'alipay.open.auth.token.app': openAuthTokenApp,
+  'alipay.fund.auth.order.freeze': fundAuthOrderFreeze,
+  'alipay.fund.auth.order.voucher.create': fundAuthOrderVoucherCreate,
+  'alipay.fund.auth.operation.detail.query': fundAuthOperationDetailQuery,
+  'alipay.fund.auth.order.unfreeze': fundAuthOrderUnfreeze,
+  'alipay.fund.auth.operation.cancel': fundAuthOperationCancel,
 }
 
 /** Page methods answer the customer's browser with the cashier instead of JSON. */

@@ -5,6 +5,7 @@ import { AlipayAuth } from './auth'
 import { alipayControlRoutes } from './control'
 import { gatewayRoutes } from './gateway'
 import { generateAlipayKeys } from './keys'
+import { FundAuthLedger } from './fund-auth-ledger'
 import { TradeLedger } from './ledger'
 import { notifyTradeChange } from './notify'
 import { pageRoutes } from './pages'
@@ -40,6 +41,7 @@ export function createAlipay (world: SimWorld): SimChannel<AlipayClientConfig> {
     keys,
     auth,
     ledger: new TradeLedger(world, (t, change) => { notifyTradeChange(sim, t, change) }),
+    fundAuth: new FundAuthLedger(world),
     barcode: [],
   }
   return {
@@ -61,6 +63,7 @@ export function createAlipay (world: SimWorld): SimChannel<AlipayClientConfig> {
     }),
     reset: () => {
       sim.ledger.reset()
+      sim.fundAuth.reset()
       sim.auth.reset()
       sim.barcode.length = 0
     },

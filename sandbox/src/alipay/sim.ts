@@ -2,6 +2,7 @@ import { fenToYuanString, type Fen } from '@yima/shared'
 import type { SimWorld } from '../core/world'
 import type { AlipayAuth, Buyer } from './auth'
 import type { AlipayKeys } from './keys'
+import type { FundAuthLedger } from './fund-auth-ledger'
 import type { Trade, TradeLedger } from './ledger'
 
 /** How the next bar-code payment (alipay.trade.pay) goes; set by `POST /__sim/alipay/trade-pay/next`. */
@@ -14,6 +15,8 @@ export interface AlipaySim {
   keys: AlipayKeys
   auth: AlipayAuth
   ledger: TradeLedger
+  /** 资金授权: freezes and their operations (consumptions are trades of `ledger`). */
+  fundAuth: FundAuthLedger
   /** Scripted bar-code outcomes, first one next; empty means SUCCESS. */
   barcode: Array<{ result: BarcodeOutcome, buyerId?: string }>
 }

@@ -3,9 +3,11 @@ import type { SimChannel, SimWorld } from '../core/world'
 import { browserRoutes } from './browser'
 import { clientConfigFor, type WxpayClientConfig } from './config'
 import { wxpayControlRoutes } from './control'
+import { Deposits } from './deposits'
 import { billRoutes } from './routes/bills'
 import { certificateRoutes } from './routes/certificates'
 import { codepayRoutes } from './routes/codepay'
+import { depositRoutes } from './routes/deposits'
 import { maidanRoutes } from './routes/maidan'
 import { refundRoutes } from './routes/refunds'
 import { transactionRoutes } from './routes/transactions'
@@ -27,6 +29,8 @@ const DEFAULT_SUB_MERCHANTS = [
  */
 export function createWxpay (world: SimWorld): SimChannel<WxpayClientConfig> {
   const wx = new WxpayState(world)
+  // 押金 (API v2) keeps its own state beside WxpayState; reset clears both.
+  const deposits = new Deposits()
   const sp = wx.merchants.addServiceProvider('yima 沙箱服务商', '1900000100')
   for (const sub of DEFAULT_SUB_MERCHANTS) wx.merchants.addSubMerchant({ spMchId: sp.spMchId, ...sub })
 
@@ -38,6 +42,7 @@ export function createWxpay (world: SimWorld): SimChannel<WxpayClientConfig> {
   billRoutes(wx, router)
   voucherRoutes(wx, router)
   maidanRoutes(wx, router)
+  depositRoutes(wx, deposits, router)
   router.use(wxpayControlRoutes(wx).routes())
   router.use(browserRoutes(wx).routes())
 
@@ -45,6 +50,9 @@ export function createWxpay (world: SimWorld): SimChannel<WxpayClientConfig> {
     name: 'wxpay',
     routes: () => router,
     clientConfig: () => clientConfigFor(wx, sp),
-    reset: () => { wx.reset() },
+    reset: () => {
+      wx.reset()
+      deposits.clear()
+    },
   }
 }

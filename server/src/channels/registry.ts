@@ -1,7 +1,10 @@
 import type { ChannelHosts } from '../config'
 import { createAlipayAdapter } from './alipay/adapter'
+import { createAlipayDepositAdapter } from './alipay/deposit'
+import type { DepositAdapter } from './deposits'
 import type { ChannelAdapter, ChannelName } from './types'
 import { createWechatPayAdapter } from './wechat-pay/adapter'
+import { createWechatDepositAdapter } from './wechat-pay/deposit'
 
 /** One adapter per channel, by name: an explicit object, not string lookups of modules. */
 export type ChannelRegistry = Readonly<Record<ChannelName, ChannelAdapter>>
@@ -10,5 +13,15 @@ export function createChannelRegistry (hosts: ChannelHosts): ChannelRegistry {
   return {
     wechat_pay: createWechatPayAdapter({ baseUrl: hosts.wxpayBaseUrl }),
     alipay: createAlipayAdapter({ gateway: hosts.alipayGateway }),
+  }
+}
+
+/** The deposit (押金) APIs of each channel (P8), beside the payment adapters. */
+export type DepositRegistry = Readonly<Record<ChannelName, DepositAdapter>>
+
+export function createDepositRegistry (hosts: ChannelHosts): DepositRegistry {
+  return {
+    wechat_pay: createWechatDepositAdapter({ baseUrl: hosts.wxpayBaseUrl }),
+    alipay: createAlipayDepositAdapter({ gateway: hosts.alipayGateway }),
   }
 }

@@ -60,6 +60,10 @@ export type ChannelCredentials =
     certificateSerial: string
     privateKey: string
     apiV3Key: string
+    /** The API v2 key (API密钥): only the v2 deposit API signs with it; absent when not configured. */
+    apiV2Key?: string
+    /** 商户 API 证书 (PEM): the v2 deposit API's mutual TLS; absent when not uploaded. */
+    merchantCertificate?: string | null
     platformCertificate?: string | null
     publicKey?: string | null
     publicKeyId?: string | null

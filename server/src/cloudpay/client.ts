@@ -94,6 +94,29 @@ export class CloudPayClient {
     }
   }
 
+  /**
+   * A trade-complete callback as it arrived at the integrator's server (§9): the envelope's
+   * authen_code is checked over the exact `request_content` string with this client's key, then
+   * read. Throws CloudPayError when it does not verify: such a callback must not be acted on.
+   */
+  readCallback (body: string): { content: Record<string, unknown>, requestContent: string } {
+    let outer: { request_content?: unknown, authen_info?: { a?: { authen_code?: unknown } } }
+    try {
+      outer = JSON.parse(body) as typeof outer
+    } catch {
+      throw new CloudPayError('callback is not JSON')
+    }
+    const code = outer.authen_info?.a?.authen_code
+    if (typeof outer.request_content !== 'string' || typeof code !== 'string') throw new CloudPayError('callback has no request_content or authen_code')
+    if (!verifyAuthenCode(this.o.authenKey, outer.request_content, code)) throw new CloudPayError('callback authen_code does not verify')
+    return { content: JSON.parse(outer.request_content) as Record<string, unknown>, requestContent: outer.request_content }
+  }
+
+  /** The answer that acknowledges a callback (anything else makes the server send it again). */
+  static callbackAck (description = 'ok'): string {
+    return JSON.stringify({ response_content: JSON.stringify({ status: 0, description }) })
+  }
+
   /** `ping`: a plain JSON body, no envelope. */
   async ping (): Promise<{ status: number, timestamp: number }> {
     const res = await this.#fetch(`${this.o.baseUrl.replace(/\/$/, '')}/cpay/ping`, { method: 'POST', body: 'JAVAPing' })

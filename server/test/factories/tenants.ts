@@ -13,6 +13,7 @@ export function spBody (c: Channels, extra: Record<string, unknown> = {}) {
     apiV3Key: wx.apiV3Key,
     apiV2Key: wx.apiV2Key,
     privateKey: wx.merchantPrivateKeyPem,
+    certificate: wx.merchantCertificatePem,
     certificateSerial: wx.merchantSerial,
     platformCertificate: wx.platformCertificatePem,
     publicKey: wx.platformPublicKeyPem,

@@ -4,6 +4,7 @@ import type { Trade } from '../ledger'
 import { bizFail, invalidParameter, ok, type MethodResult } from '../result'
 import { buyerFields, fundBills, paidAmounts, payTrade, yuan } from '../sim'
 import { authAppOf, isResult, openTrade, str, type CallContext } from './common'
+import { payFromFreeze } from './fund-auth'
 
 /** Default lifetimes of unpaid trades: a QR code or bar-code wait is short; an app/JSAPI order long. */
 const SHORT_TIMEOUT_MS = 2 * 3600_000
@@ -42,9 +43,16 @@ export function tradePrecreate (c: CallContext): MethodResult {
 
 /**
  * alipay.trade.pay (付款码): the scripted outcome decides between paid at once (10000), waiting
- * for the password (10003, then paid or left to expire), and a refusal.
+ * for the password (10003, then paid or left to expire), and a refusal. With auth_no it is a
+ * consumption of a freeze instead (methods/fund-auth.ts).
  */
 export function tradePay (c: CallContext): MethodResult {
+  // 预授权转支付: the money comes out of a fund auth freeze, not from a payment code.
+  const authNo = str(c.biz, 'auth_no')
+  if (authNo !== undefined) {
+    const paid = payFromFreeze(c, authNo)
+    return isResult(paid) ? paid : ok(payFields(paid))
+  }
   const scene = str(c.biz, 'scene') ?? 'bar_code'
   if (scene !== 'bar_code' && scene !== 'security_code') return invalidParameter('scene 不支持')
   const authCode = str(c.biz, 'auth_code')

@@ -18,6 +18,7 @@ import {
   fromChinaTime,
   toChinaTime,
   type CommonResponse,
+  type GatewayMethod,
   type RefundQueryBiz,
   type RefundQueryResponse,
   type TradeAppPayBiz,
@@ -48,9 +49,9 @@ export interface AlipayAdapterOptions {
 /** Alipay's own answers well within this; a slower one is left to the reconcile job. */
 const DEFAULT_TIMEOUT_MS = 5000
 
-type AlipayCredentials = Extract<ChannelCredentials, { channel: 'alipay' }>
+export type AlipayCredentials = Extract<ChannelCredentials, { channel: 'alipay' }>
 type Unknown = Extract<ChannelOutcome, { kind: 'unknown' }>
-type Answer<T> = { kind: 'answer', verdict: GatewayVerdict, body: T } | Unknown
+export type Answer<T> = { kind: 'answer', verdict: GatewayVerdict, body: T } | Unknown
 
 const ALIPAY_METHODS: ReadonlySet<PayMethod> = new Set<PayMethod>(['alipay_jsapi', 'alipay_qr', 'alipay_wap', 'alipay_app', 'alipay_micropay'])
 
@@ -63,18 +64,7 @@ const USER_ID = /^2088\d{12}$/
  * Every call acts for the merchant whose app_auth_token the credentials carry.
  */
 export function createAlipayAdapter (o: AlipayAdapterOptions): ChannelAdapter {
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS
-
-  const sdkFor = (c: AlipayCredentials): AlipaySdk => {
-    // Without the Alipay public key alipay-sdk skips response verification with only a console warning.
-    if (c.alipayPublicKey.trim() === '') throw new TypeError('alipay: alipayPublicKey is required to verify answers')
-    const sdk = alipaySdk({ appId: c.appId, privateKey: c.privateKey, alipayPublicKey: c.alipayPublicKey, gateway: o.gateway }, { timeoutMs, camelcase: false })
-    // Unusable keys are a configuration error and throw here, so that whatever exec throws later is
-    // the vendor's doing (timeout, HTTP error, bad signature) and can safely become `unknown`.
-    createPrivateKey(sdk.config.privateKey)
-    createPublicKey(sdk.config.alipayPublicKey)
-    return sdk
-  }
+  const sdkFor = (c: AlipayCredentials): AlipaySdk => alipayClient(c, o)
 
   return {
     channel: 'alipay',
@@ -262,8 +252,20 @@ export function createAlipayAdapter (o: AlipayAdapterOptions): ChannelAdapter {
 
 // ---- calls ----
 
+/** The SDK for one merchant's calls: snake_case answers, every one signature-checked. */
+export function alipayClient (c: AlipayCredentials, o: AlipayAdapterOptions): AlipaySdk {
+  // Without the Alipay public key alipay-sdk skips response verification with only a console warning.
+  if (c.alipayPublicKey.trim() === '') throw new TypeError('alipay: alipayPublicKey is required to verify answers')
+  const sdk = alipaySdk({ appId: c.appId, privateKey: c.privateKey, alipayPublicKey: c.alipayPublicKey, gateway: o.gateway }, { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, camelcase: false })
+  // Unusable keys are a configuration error and throw here, so that whatever exec throws later is
+  // the vendor's doing (timeout, HTTP error, bad signature) and can safely become `unknown`.
+  createPrivateKey(sdk.config.privateKey)
+  createPublicKey(sdk.config.alipayPublicKey)
+  return sdk
+}
+
 /** One verified gateway call. exec does not throw on business errors; everything it does throw is `unknown`. */
-async function call<T extends CommonResponse> (sdk: AlipaySdk, c: AlipayCredentials, method: TradeMethod, biz: object, extra: Record<string, string> = {}): Promise<Answer<T>> {
+export async function call<T extends CommonResponse> (sdk: AlipaySdk, c: AlipayCredentials, method: GatewayMethod, biz: object, extra: Record<string, string> = {}): Promise<Answer<T>> {
   let body: T
   try {
     body = await sdk.exec(method, { ...authToken(c), ...extra, bizContent: { ...biz } }, { validateSign: true }) as T
@@ -349,14 +351,14 @@ function tradeOutcome (source: string, t: Pick<TradeQueryResponse, 'trade_status
 }
 
 /** The amount is total_amount (what the order was for), so the service can compare it with the attempt. */
-function succeeded (source: string, tradeNo: string | undefined, totalAmount: string | undefined, paidAt: string | undefined, raw: unknown): ChannelOutcome {
+export function succeeded (source: string, tradeNo: string | undefined, totalAmount: string | undefined, paidAt: string | undefined, raw: unknown): ChannelOutcome {
   const amountFen = toFen(totalAmount)
   if (!nonEmpty(tradeNo) || amountFen === undefined) return unknown(`${source}: paid without a usable trade_no or total_amount`, raw)
   return { kind: 'succeeded', channelTxnId: tradeNo, amountFen, paidAt: fromChinaTime(paidAt) ?? new Date(), raw }
 }
 
 /** A create-type call (create, precreate, pay) that did not succeed. */
-function refusedCreate (method: TradeMethod, v: GatewayVerdict, raw: unknown): ChannelOutcome {
+export function refusedCreate (method: TradeMethod, v: GatewayVerdict, raw: unknown): ChannelOutcome {
   if (v.kind !== 'refused') return notAnswered(method, v, raw)
   // The out_trade_no was already paid (a retried create): money moved, and the query knows how much.
   if (v.code === 'ACQ.TRADE_HAS_SUCCESS') return unknown(`${method}: ${v.code}, query for the payment`, raw)
@@ -364,7 +366,7 @@ function refusedCreate (method: TradeMethod, v: GatewayVerdict, raw: unknown): C
 }
 
 /** Verdicts that say nothing definitive (20000, ACQ.SYSTEM_ERROR, an unexpected 10003 or code). */
-function notAnswered (method: TradeMethod, v: GatewayVerdict, raw: unknown): Unknown {
+export function notAnswered (method: GatewayMethod, v: GatewayVerdict, raw: unknown): Unknown {
   switch (v.kind) {
     case 'unavailable': return unknown(`${method}: ${v.code} ${v.message}`, raw)
     case 'unrecognised': return unknown(`${method}: unrecognised code ${v.code}`, raw)
@@ -375,12 +377,12 @@ function notAnswered (method: TradeMethod, v: GatewayVerdict, raw: unknown): Unk
 }
 
 /** A verified answer about another out_trade_no than asked is not an answer to this question. */
-function otherTrade (method: TradeMethod, body: { out_trade_no?: string }, outTradeNo: string): Unknown | undefined {
+export function otherTrade (method: TradeMethod, body: { out_trade_no?: string }, outTradeNo: string): Unknown | undefined {
   if (body.out_trade_no === undefined || body.out_trade_no === outTradeNo) return undefined
   return unknown(`${method}: answer is about out_trade_no ${body.out_trade_no}, not ${outTradeNo}`, body)
 }
 
-const unknown = (reason: string, raw?: unknown): Unknown => ({ kind: 'unknown', reason, ...(raw === undefined ? {} : { raw }) })
+export const unknown = (reason: string, raw?: unknown): Unknown => ({ kind: 'unknown', reason, ...(raw === undefined ? {} : { raw }) })
 
 /** What exec threw, shortened: the SDK's signature error quotes the whole answer. */
 function failureOf (err: unknown): string {
@@ -393,7 +395,7 @@ function failureOf (err: unknown): string {
 
 // ---- small helpers ----
 
-function alipayCredentials (c: ChannelCredentials): AlipayCredentials {
+export function alipayCredentials (c: ChannelCredentials): AlipayCredentials {
   if (c.channel !== 'alipay') throw new TypeError(`alipay adapter called with ${c.channel} credentials`)
   return c
 }
@@ -405,9 +407,9 @@ function required (v: string | undefined, name: keyof CreatePaymentInput, method
   return v
 }
 
-const nonEmpty = (s: string | undefined): s is string => typeof s === 'string' && s !== ''
+export const nonEmpty = (s: string | undefined): s is string => typeof s === 'string' && s !== ''
 
-function toFen (yuan: unknown): Fen | undefined {
+export function toFen (yuan: unknown): Fen | undefined {
   if (typeof yuan !== 'string') return undefined
   try { return yuanStringToFen(yuan) } catch { return undefined }
 }

@@ -15,6 +15,16 @@ export type TradeMethod =
   | 'alipay.trade.refund'
   | 'alipay.trade.fastpay.refund.query'
 
+/** 资金授权 (预授权), the deposits of deposit.ts. */
+export type FundAuthMethod =
+  | 'alipay.fund.auth.order.freeze'
+  | 'alipay.fund.auth.order.voucher.create'
+  | 'alipay.fund.auth.operation.detail.query'
+  | 'alipay.fund.auth.order.unfreeze'
+  | 'alipay.fund.auth.operation.cancel'
+
+export type GatewayMethod = TradeMethod | FundAuthMethod
+
 /** Built locally and signed by the SDK, never sent by us (the browser or the Alipay app does). */
 export type PageMethod = 'alipay.trade.wap.pay' | 'alipay.trade.app.pay'
 
@@ -196,6 +206,110 @@ export interface TradeStatusSync {
   body?: string
   passback_params?: string
   fund_bill_list?: string
+}
+
+// ---- fund auth (资金授权) ----
+
+/** A fund auth operation's status: INIT while the customer confirms (or before a QR code is scanned). */
+export type FundOperationStatus = 'INIT' | 'SUCCESS' | 'CLOSED'
+
+/** alipay.fund.auth.operation.cancel: what the cancel did. */
+export type FundCancelAction = 'close' | 'unfreeze'
+
+interface FundAuthOrderBiz {
+  out_order_no: string
+  out_request_no: string
+  order_title: string
+  /** Yuan, two decimals. */
+  amount: string
+  /** 当面资金授权. */
+  product_code: 'PRE_AUTH'
+}
+
+export interface FundAuthFreezeBiz extends FundAuthOrderBiz {
+  auth_code: string
+  auth_code_type: 'bar_code'
+}
+
+export interface FundAuthVoucherBiz extends FundAuthOrderBiz {
+  /** 1m–15d: the QR code closes after it. */
+  timeout_express: string
+}
+
+/** detail.query and cancel name the order and the operation by our numbers, or by Alipay's auth_no. */
+export interface FundAuthOperationRefBiz {
+  auth_no?: string
+  out_order_no?: string
+  out_request_no: string
+  remark?: string
+}
+
+export interface FundAuthUnfreezeBiz {
+  auth_no: string
+  out_request_no: string
+  amount: string
+  remark: string
+}
+
+/** alipay.trade.pay with auth_no (预授权转支付). COMPLETE releases what stays frozen. */
+export interface TradePayFromAuthBiz {
+  out_trade_no: string
+  total_amount: string
+  subject: string
+  product_code: 'PRE_AUTH'
+  auth_no: string
+  auth_confirm_mode: 'COMPLETE' | 'NOT_COMPLETE'
+  buyer_id?: string
+}
+
+export interface FundAuthFreezeResponse extends CommonResponse {
+  auth_no?: string
+  out_order_no?: string
+  operation_id?: string
+  out_request_no?: string
+  amount?: string
+  status?: string
+  gmt_trans?: string
+  payer_user_id?: string
+  payer_logon_id?: string
+}
+
+export interface FundAuthVoucherResponse extends CommonResponse {
+  out_order_no?: string
+  out_request_no?: string
+  code_type?: string
+  /** The QR code's content. */
+  code_value?: string
+  code_url?: string
+}
+
+export interface FundAuthDetailResponse extends FundAuthFreezeResponse {
+  operation_type?: string
+  order_status?: string
+  /** This operation's amount is `amount`; these are the order's. */
+  total_freeze_amount?: string
+  rest_amount?: string
+  total_pay_amount?: string
+  remark?: string
+  gmt_create?: string
+}
+
+export interface FundAuthUnfreezeResponse extends CommonResponse {
+  auth_no?: string
+  out_order_no?: string
+  operation_id?: string
+  out_request_no?: string
+  amount?: string
+  status?: string
+  gmt_trans?: string
+}
+
+export interface FundAuthCancelResponse extends CommonResponse {
+  auth_no?: string
+  out_order_no?: string
+  operation_id?: string
+  out_request_no?: string
+  action?: string
 }
 
 // ---- formats ----

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client'
 import type { Logger } from '../../logger'
 import type { Services } from '../../services'
 import type { CpayApis } from '../router'
+import { depositApis } from './deposits'
 import { payApis } from './pay'
 import { listApis } from './lists'
 import { shopApis } from './shops'
@@ -15,6 +16,7 @@ export interface CpayApiDeps { db: Db, clock: Clock, newId: IdGenerator, publicU
 export function createCpayApis (d: CpayApiDeps): CpayApis {
   return {
     ...payApis(d),
+    ...depositApis(d),
     ...listApis(d),
     ...shopApis(d, { logger: d.logger }),
   }

@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto'
-import { and, eq, isNull } from 'drizzle-orm'
-import { AppError, authCodeChannel, fen, MAX_PAY_FEN, MAX_REMARK_LENGTH, type TradeType } from '@yima/shared'
+import { eq } from 'drizzle-orm'
+import { AppError, authCodeChannel, fen, MAX_REMARK_LENGTH, type TradeType } from '@yima/shared'
 import type { ClientPayParams, PayMethod } from '../../channels/types'
 import type { OrderRow, RefundRow } from '../../modules/payments/payment.schema'
 import { findRefund } from '../../modules/payments/payment.repo'
 import { isMicropay, isOpen, NotSettledYet } from '../../modules/payments/reconcile.jobs'
-import type { RefundOperator } from '../../modules/payments/refund.service'
-import { staff, stores, type StaffRow, type StoreRow } from '../../modules/tenancy/tenancy.schema'
+import { stores, type StaffRow, type StoreRow } from '../../modules/tenancy/tenancy.schema'
 import { CpayError } from '../envelope'
 import { orderContent, payMchKey, refundOrderContent, type OrderContentRows } from '../order-content'
 import type { CpayApis, CpayCall } from '../router'
+import { authorizedOperator, bad, contentHash, CPAY_QUERY_EVERY_MS, feeOf, need, notFound, obj, ownNumber, reused, staffOfMerchant, str, type Json } from './common'
 import type { CpayApiDeps } from './index'
 
 /*
@@ -19,67 +18,10 @@ import type { CpayApiDeps } from './index'
  * the payments module's services: the orders and refunds are the REST API's own rows.
  */
 
-type Json = Record<string, unknown>
-
-/** Clients poll query_order every ~2 s; the channel is asked at most this often per order (§15.5). */
-export const CPAY_QUERY_EVERY_MS = 5_000
-
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Json : {})
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
-const bad = (param: string): CpayError => new CpayError(101, 1, `参数${param}错误.`)
-
-/** A required string of at most `max` characters, else 101 naming the parameter. */
-function need (v: unknown, param: string, max = 256): string {
-  const s = str(v)
-  if (s === undefined || s.length > max) throw bad(param)
-  return s
-}
-
-/** An amount in fen: a positive integer (numbers and digit strings both arrive from clients). */
-function feeOf (v: unknown, param: string): number {
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0 || n > MAX_PAY_FEN) throw bad(param)
-  return n
-}
-
-/** §12: the client's order and refund numbers start with the merchant's cloud_cashier_id; 102 asks for a new one. */
-function ownNumber (call: CpayCall, v: unknown, param: string): string {
-  const no = need(v, param, 32)
-  if (!no.startsWith(call.merchant.orderPrefix) || !/^[A-Za-z0-9_\-|*@]+$/.test(no)) {
-    throw new CpayError(102, 1, `${param}必须以云支付订单前缀${call.merchant.orderPrefix}开头.`)
-  }
-  return no
-}
-
-/** Keys sorted at every level: one serialisation for equal content, whatever order the client wrote. */
-function canonical (v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (typeof v === 'object' && v !== null) {
-    return `{${Object.keys(v).sort().filter((k) => (v as Json)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Json)[k])}`).join(',')}}`
-  }
-  return JSON.stringify(v)
-}
-
-/**
- * §12: what makes two requests "the same order": the API, the pay_mch_key ids and platform, and
- * the business content without its nonce. order_client and the top-level nonce do not count.
- */
-export function contentHash (call: Pick<CpayCall, 'api' | 'content'>, contentKey: 'pay_content'): string {
-  const key = obj(call.content.pay_mch_key)
-  const { nonce_str: _nonce, ...business } = obj(call.content[contentKey])
-  return createHash('sha256').update(canonical({
-    api: call.api,
-    pay_mch_key: { out_mch_id: key.out_mch_id, out_sub_mch_id: key.out_sub_mch_id, out_shop_id: key.out_shop_id, pay_platform: key.pay_platform },
-    [contentKey]: business,
-  })).digest('hex')
-}
-
-const notFound = (): CpayError => new CpayError(104, 400, '订单不存在.')
-const reused = (): CpayError => new CpayError(104, 407, '订单号已被使用，且订单内容不同.')
-
 /** The payment endpoints, keyed by Cloud Pay API name. */
 export function payApis (d: CpayApiDeps): CpayApis {
   const { payments, micropay, reconciler, refunds } = d.services
+  const staffOf = async (call: CpayCall, v: unknown): Promise<StaffRow | undefined> => await staffOfMerchant(d, call, v)
   /** When this process last asked the channel about an order, beside updated_at (a micropay query that changes nothing does not move it). */
   const asked = new Map<string, number>()
 
@@ -90,7 +32,11 @@ export function payApis (d: CpayApiDeps): CpayApis {
     return row ?? null
   }
   const rowsOf = async (call: CpayCall, order: OrderRow): Promise<OrderContentRows> => ({ order, sp: call.sp, merchant: call.merchant, store: await storeOf(call, order) })
-  const described = async (call: CpayCall, order: OrderRow): Promise<Json> => ({ pay_mch_key: payMchKey(await rowsOf(call, order)), order_content: orderContent({ order }) })
+  const described = async (call: CpayCall, order: OrderRow): Promise<Json> => {
+    // A deposit's consumption carries the deposit's fields (§7).
+    const deposit = order.depositId === null ? null : await d.services.deposits.byId(order.depositId)
+    return { pay_mch_key: payMchKey(await rowsOf(call, order)), order_content: orderContent({ order, deposit }) }
+  }
 
   /** An order of this merchant by the client's number; 104/400 for anything else (§10.2). */
   const ownOrder = async (call: CpayCall, outTradeNo: string): Promise<OrderRow> => {
@@ -111,6 +57,7 @@ export function payApis (d: CpayApiDeps): CpayApis {
     if (now - last < CPAY_QUERY_EVERY_MS) return order
     asked.set(order.id, now)
     if (asked.size > 10_000) for (const [id, at] of asked) if (now - at > CPAY_QUERY_EVERY_MS) asked.delete(id)
+    if (order.depositId !== null) return await d.services.deposits.refreshConsume(order)
     return isMicropay(order) ? await reconciler.checkMicropay(order.id) ?? order : await payments.refresh(order.id)
   }
 
@@ -120,14 +67,6 @@ export function payApis (d: CpayApiDeps): CpayApis {
     if (existing === undefined) return undefined
     if (existing.merchantId !== call.merchant.id || existing.contentHash !== hash) throw reused()
     return await fresh(existing)
-  }
-
-  /** A clerk, manager or admin of this merchant named by the client (order_client.staff_id), if it names one. */
-  const staffOf = async (call: CpayCall, v: unknown): Promise<StaffRow | undefined> => {
-    const id = str(v)
-    if (id === undefined) return undefined
-    const [row] = await d.db.select().from(staff).where(and(eq(staff.id, id), eq(staff.merchantId, call.merchant.id), isNull(staff.deletedAt)))
-    return row
   }
 
   /** The store must take this platform (the same rules as the REST micropay). */
@@ -309,6 +248,7 @@ export function payApis (d: CpayApiDeps): CpayApis {
       rsa: true,
       handle: async (call) => {
         const order = await ownOrder(call, need(call.content.out_trade_no, 'out_trade_no', 32))
+        if (order.depositId !== null) throw new AppError('conflict', 'deposit_order_not_reversible')
         if (!isMicropay(order)) throw new CpayError(104, 1, '只能撤销刷卡支付订单，其他订单请关单.')
         // Already ended (a retried reverse, or a failed payment): nothing left to do, on either platform.
         if (order.status === 'reversed' || order.status === 'failed' || order.status === 'closed') return {}
@@ -339,6 +279,7 @@ export function payApis (d: CpayApiDeps): CpayApis {
       payloadKey: 'close_order',
       handle: async (call) => {
         const order = await ownOrder(call, need(call.content.out_trade_no, 'out_trade_no', 32))
+        if (order.depositId !== null) throw new AppError('conflict', 'deposit_order_not_reversible')
         if (isMicropay(order)) throw new CpayError(104, 1, '刷卡支付订单请撤单.')
         if (order.status === 'closed' || order.status === 'failed') return {}
         if (order.status === 'succeeded' || order.status === 'reversed') throw new CpayError(104, 1, '订单已支付，不能关单.')
@@ -371,12 +312,13 @@ export function payApis (d: CpayApiDeps): CpayApis {
       rsa: true,
       handle: async (call) => {
         const rc = obj(call.content.refund_content)
+        if (!call.merchant.refundApiEnabled) throw new AppError('permission', 'refund_api_not_enabled')
         const outRefundNo = ownNumber(call, rc.out_refund_no, 'out_refund_no')
         const order = await ownOrder(call, need(rc.out_trade_no, 'out_trade_no', 32))
         const amountFen = feeOf(rc.refund_fee, 'refund_fee')
         if (rc.total_fee !== undefined && feeOf(rc.total_fee, 'total_fee') !== order.amountFen) throw new CpayError(104, 1, '订单金额total_fee与原订单不符.')
         const reason = str(rc.refund_reason)?.slice(0, 80)
-        const operator = await refundOperator(call, order)
+        const operator = await authorizedOperator(d, call, order.storeId)
         const { refund } = await refunds.create(operator, order, { amountFen, outRefundNo, ...(reason === undefined ? {} : { reason }) })
         const current = await ownOrder(call, order.outTradeNo)
         return { pay_mch_key: payMchKey(await rowsOf(call, current)), refund_order_content: refundOrderContent({ order: current, refund }) }
@@ -415,29 +357,5 @@ export function payApis (d: CpayApiDeps): CpayApis {
       if (!(err instanceof NotSettledYet)) throw err
     }
     return await findRefund(d.db, refund.id) ?? refund
-  }
-
-  /**
-   * api_version 2 (§6): the refund names who allowed it, a sub-merchant admin (is_sub_mch_admin,
-   * or is_sub_admin as the doc table spells it) or a staff member of the merchant with refund
-   * rights: its admin, the order's store manager, or a clerk of that store with refund
-   * permission. api_version 1 checks nothing. The integrator stands as the operator otherwise.
-   */
-  async function refundOperator (call: CpayCall, order: OrderRow): Promise<RefundOperator> {
-    const key = obj(call.content.pay_mch_key)
-    // The refunds table records who authorized it; Cloud Pay integrators are an operator kind of their own.
-    const integrator: RefundOperator = { kind: 'integrator', id: call.merchant.outSubMchId }
-    // Unchecked, so nobody named is recorded as having authorized it.
-    if (Number(call.content.api_version ?? 1) !== 2) return integrator
-    const named = await staffOf(call, key.authorization_staff_id)
-    if (key.is_sub_mch_admin === true || key.is_sub_admin === true) return named === undefined ? integrator : { kind: 'staff', id: named.id }
-    if (str(key.authorization_staff_id) === undefined) throw new CpayError(104, 403, '退款需要授权：请由商户管理员操作，或提供有退款权限的店员authorization_staff_id.')
-    if (named === undefined) throw new CpayError(104, 403, 'authorization_staff_id不是本商户的店员.')
-    const allowed = named.role === 'merchant_admin' ||
-      (named.storeId !== null && named.storeId === order.storeId && (named.role === 'store_manager' || (named.role === 'clerk' && named.refundPermission)))
-    if (!allowed) {
-      throw new CpayError(104, 403, named.role === 'clerk' && named.storeId === order.storeId ? '该店员没有退款权限：请联系店长或商户管理员开通.' : '该店员不能退本订单：只有商户管理员、本店店长和有退款权限的本店店员可以退款.')
-    }
-    return { kind: 'staff', id: named.id }
   }
 }

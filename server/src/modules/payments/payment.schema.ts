@@ -53,6 +53,8 @@ export const orders = pgTable('orders', {
   /** What the channel last said, for support; never shown to customers. */
   channelRaw: jsonb('channel_raw'),
   failureCode: text('failure_code'),
+  /** A consumption of this deposit (押金消费, P8): paid out of the frozen amount, not by a new payment. */
+  depositId: text('deposit_id'),
   expiresAt: at('expires_at').notNull(),
   paidAt: at('paid_at'),
   closedAt: at('closed_at'),

@@ -332,6 +332,9 @@ export class PaymentService {
       certificateSerial: sp.wxCertificateSerial,
       privateKey: open(sp.wxPrivateKeySealed, 'wx_private_key'),
       apiV3Key: open(sp.wxApiV3KeySealed, 'wx_api_v3_key'),
+      // Only the v2 deposit API (P8) signs with it.
+      ...(sp.wxApiV2KeySealed === null ? {} : { apiV2Key: open(sp.wxApiV2KeySealed, 'wx_api_v2_key') }),
+      merchantCertificate: sp.wxCertificate,
       platformCertificate: sp.wxPlatformCertificate,
       publicKey: sp.wxPublicKey,
       publicKeyId: sp.wxPublicKeyId,
@@ -361,6 +364,8 @@ export class PaymentService {
     const [order] = await this.deps.db.select().from(orders).where(eq(orders.id, orderId))
     if (order === undefined) throw new AppError('not_found', 'order_not_found')
     if (order.status !== 'created' && order.status !== 'pending') return order
+    // A deposit's consumption is not a trade the channel's order query knows (WeChat): the deposits module settles it.
+    if (order.depositId !== null) return order
     const channel = order.payPlatform
     const creds = await this.credentialsOf(order)
     let outcome = await this.deps.channels[channel].queryPayment(order.outTradeNo, creds)

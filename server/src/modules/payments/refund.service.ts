@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
-import { AppError, fen, type IdGenerator, type RefundBody, type RefundDto } from '@yima/shared'
+import { AppError, fen, type Fen, type IdGenerator, type RefundBody, type RefundDto } from '@yima/shared'
+import type { DepositAdapter, DepositRefundInput } from '../../channels/deposits'
 import type { ChannelRegistry } from '../../channels/registry'
-import type { RefundOutcome } from '../../channels/types'
+import type { ChannelCredentials, ChannelName, RefundInput, RefundOutcome } from '../../channels/types'
 import type { Clock } from '../../clock'
 import type { Db } from '../../db/client'
 import type { JobHandler, Outbox } from '../../outbox'
@@ -24,7 +25,20 @@ export interface RefundOperator { kind: 'account' | 'staff' | 'integrator', id: 
 
 export interface RefundSyncPayload { refundId: string }
 
-export interface RefundDeps { db: Db, clock: Clock, newId: IdGenerator, channels: ChannelRegistry, outbox: Outbox, payments: PaymentService, publicUrl: string }
+export interface RefundDeps {
+  db: Db
+  clock: Clock
+  newId: IdGenerator
+  channels: ChannelRegistry
+  /**
+   * A deposit's consumption (P8) is refunded through the deposit API (WeChat `/deposit/refund`,
+   * which wants the whole deposit's amount beside the refund): the adapters and that amount.
+   */
+  deposits?: { adapters: Readonly<Record<ChannelName, DepositAdapter>>, freezeFen: (depositId: string) => Promise<Fen> }
+  outbox: Outbox
+  payments: PaymentService
+  publicUrl: string
+}
 
 export const refundDto = (r: RefundRow): RefundDto => ({
   id: r.id,
@@ -106,10 +120,9 @@ export class RefundService {
     if (refund === undefined) return { skipped: 'no such refund' }
     if (refund.status !== 'processing') return { status: refund.status }
     const order = await this.#order(refund.orderId)
-    const adapter = this.deps.channels[order.payPlatform]
     const creds = await this.deps.payments.credentialsOf(order)
-    let outcome: RefundOutcome = await adapter.queryRefund(order.outTradeNo, refund.outRefundNo, creds)
-    if (outcome.kind === 'pending' && order.payPlatform === 'alipay') outcome = await adapter.refund(this.#input(refund, order), creds)
+    let outcome: RefundOutcome = await this.#query(refund, order, creds)
+    if (outcome.kind === 'pending' && order.payPlatform === 'alipay') outcome = await this.#send(refund, order, creds)
     const applied = await this.deps.payments.applyRefundOutcome(refund, outcome)
     if (applied.status === 'processing') throw new NotSettledYet(`refund still ${outcome.kind === 'unknown' ? `unknown: ${outcome.reason}` : outcome.kind}`)
     return { status: applied.status }
@@ -127,12 +140,38 @@ export class RefundService {
 
   async #submit (refund: RefundRow, order: OrderRow): Promise<RefundRow> {
     const creds = await this.deps.payments.credentialsOf(order)
-    const outcome = await this.deps.channels[order.payPlatform].refund(this.#input(refund, order), creds)
+    const outcome = await this.#send(refund, order, creds)
     // pending / unknown: the refund stays processing; notifications and the sync job finish it.
     return await this.deps.payments.applyRefundOutcome(refund, outcome)
   }
 
-  #input (refund: RefundRow, order: OrderRow): Parameters<ChannelRegistry['wechat_pay']['refund']>[0] {
+  async #send (refund: RefundRow, order: OrderRow, creds: ChannelCredentials): Promise<RefundOutcome> {
+    const deposit = this.#depositAdapter(order)
+    const input = this.#input(refund, order)
+    return deposit === undefined ? await this.deps.channels[order.payPlatform].refund(input, creds) : await deposit.refund(await this.#depositInput(refund, order), creds)
+  }
+
+  async #query (refund: RefundRow, order: OrderRow, creds: ChannelCredentials): Promise<RefundOutcome> {
+    const deposit = this.#depositAdapter(order)
+    if (deposit === undefined) return await this.deps.channels[order.payPlatform].queryRefund(order.outTradeNo, refund.outRefundNo, creds)
+    return await deposit.queryRefund(await this.#depositInput(refund, order), creds)
+  }
+
+  async #depositInput (refund: RefundRow, order: OrderRow): Promise<DepositRefundInput> {
+    const freezeFen = await this.deps.deposits?.freezeFen(order.depositId ?? '')
+    if (freezeFen === undefined) throw new Error(`order ${order.id} consumes a deposit but no deposit adapter is configured`)
+    // The consumption's transaction is the deposit's (WeChat consumes under the deposit's transaction_id).
+    return { ...this.#input(refund, order), channelFreezeId: order.channelTxnId ?? '', freezeFen }
+  }
+
+  #depositAdapter (order: OrderRow): DepositAdapter | undefined {
+    if (order.depositId === null) return undefined
+    const adapter = this.deps.deposits?.adapters[order.payPlatform]
+    if (adapter === undefined) throw new Error(`order ${order.id} consumes a deposit but no deposit adapter is configured`)
+    return adapter
+  }
+
+  #input (refund: RefundRow, order: OrderRow): RefundInput {
     return {
       outTradeNo: order.outTradeNo,
       outRefundNo: refund.outRefundNo,

@@ -26,6 +26,7 @@ export function serviceProviderDTO (r: ServiceProviderRow): ServiceProviderDTO {
           certificateSerial: r.wxCertificateSerial,
           publicKeyId: r.wxPublicKeyId,
           hasPlatformCertificate: r.wxPlatformCertificate !== null,
+          hasCertificate: r.wxCertificate !== null,
           officialAccountAppId: r.wxOaAppId,
           rebateBp: r.wxRebateBp,
           secrets: {
@@ -86,6 +87,8 @@ export function merchantDTO (r: MerchantRow, outMchId: string, now: Date): Merch
     remark: r.remark,
     wechatSubMchId: r.wxSubMchId,
     wechatChannel: r.wxChannel,
+    depositEnabled: r.depositEnabled,
+    refundApiEnabled: r.refundApiEnabled,
     authenType: 'HMAC-SHA256',
     signType: 'RSA-PSS-SHA256',
     verifyPublicKey: r.verifyPublicKey,

@@ -6,7 +6,7 @@ import { generateMerchantCredentials } from '../merchants/credentials'
 import { auditedBy, type Caller } from './caller'
 import { merchantDTO, staffDTO } from './dto'
 import { newOrderPrefix, newOutId } from './public-ids'
-import { ALL_SCOPE, scopeWhere, type Scope } from './scope'
+import { ALL_SCOPE, requireSpLevel, scopeWhere, type Scope } from './scope'
 import { auditable, type ServiceProviderService, type TenancyDeps } from './service-providers.service'
 import type { SubServiceProviderService } from './sub-service-providers.service'
 import { merchants, serviceProviders, staff, type MerchantRow, type StoreRow } from './tenancy.schema'
@@ -130,6 +130,12 @@ export class MerchantService {
     }
     for (const key of ['logoUrl', 'adUrl', 'adImageUrl', 'remark'] as const) {
       if (input[key] !== undefined) patch[key] = input[key] === '' ? null : input[key]
+    }
+    // Permissions are the service provider's to give (the merchant's own admin cannot open deposits for itself).
+    if (input.depositEnabled !== undefined || input.refundApiEnabled !== undefined) {
+      requireSpLevel(caller.scope, before.spId)
+      if (input.depositEnabled !== undefined) patch.depositEnabled = input.depositEnabled
+      if (input.refundApiEnabled !== undefined) patch.refundApiEnabled = input.refundApiEnabled
     }
     // Deleting the Alipay user id forgets the authorization, so another Alipay account can authorize (T7).
     if (input.alipayUserId === null) {

@@ -191,12 +191,19 @@ export class ServiceProviderService {
       throw new AppError('invalid_request', 'validation_failed', '填写微信支付公钥时须同时填写公钥 ID', { param: 'wechatPay.publicKeyId' })
     }
     if (w.platformCertificate !== undefined) checkCertificate(w.platformCertificate, 'wechatPay.platformCertificate', now)
+    if (w.certificate !== undefined) {
+      // The certificate and the serial that signs v3 calls are one key pair's: a mismatch would fail only at the first deposit.
+      const serial = checkCertificate(w.certificate, 'wechatPay.certificate', now)
+      const expected = (w.certificateSerial ?? before?.wxCertificateSerial)?.toUpperCase()
+      if (expected != null && serial !== expected) throw new AppError('invalid_request', 'validation_failed', `商户 API 证书的序列号 ${serial} 与填写的证书序列号不一致`, { param: 'wechatPay.certificate' })
+    }
     const out: Partial<typeof serviceProviders.$inferInsert> = { wxMchId: w.mchId }
     const set = <K extends keyof typeof out>(k: K, v: (typeof out)[K] | undefined): void => { if (v !== undefined) out[k] = v }
     set('wxApiV3KeySealed', seal(w.apiV3Key, 'wx_api_v3_key'))
     set('wxApiV2KeySealed', seal(w.apiV2Key, 'wx_api_v2_key'))
     set('wxPrivateKeySealed', seal(w.privateKey, 'wx_private_key'))
     set('wxCertificateSerial', w.certificateSerial?.toUpperCase())
+    set('wxCertificate', w.certificate)
     set('wxPlatformCertificate', w.platformCertificate)
     set('wxPublicKey', w.publicKey)
     set('wxPublicKeyId', w.publicKeyId)

@@ -33,6 +33,8 @@ export const serviceProviders = pgTable('service_providers', {
   wxApiV2KeySealed: text('wx_api_v2_key_sealed'),
   wxPrivateKeySealed: text('wx_private_key_sealed'),
   wxCertificateSerial: text('wx_certificate_serial'),
+  /** 商户 API 证书 (public): mutual TLS of the v2 deposit API. */
+  wxCertificate: text('wx_certificate'),
   wxPlatformCertificate: text('wx_platform_certificate'),
   wxPublicKey: text('wx_public_key'),
   wxPublicKeyId: text('wx_public_key_id'),
@@ -103,6 +105,10 @@ export const merchants = pgTable('merchants', {
   remark: text('remark'),
   wxSubMchId: text('wx_sub_mch_id').notNull(),
   wxChannel: text('wx_channel', { enum: ['direct', 'maidan'] }).notNull().default('direct'),
+  /** 押金权限 (P8): deposits are opened per merchant by its SP. */
+  depositEnabled: boolean('deposit_enabled').notNull().default(false),
+  /** 退款 API 权限: refunds (and deposit releases) through the Cloud Pay API. */
+  refundApiEnabled: boolean('refund_api_enabled').notNull().default(true),
   /** 认证密钥 (HMAC key of authen_code). The signing private key is given out once and never stored. */
   authenKeySealed: text('authen_key_sealed').notNull(),
   verifyPublicKey: text('verify_public_key').notNull(),

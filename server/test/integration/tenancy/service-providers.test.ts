@@ -155,6 +155,11 @@ describe('sub-service-providers (T6)', () => {
     // The SP sees both; to the agent the SP itself does not exist (no edits, no sub-SPs).
     expect((await owner.get('/v1/merchants').expect(200)).body.data).toHaveLength(2)
     await agentAccount.patch(`/v1/service-providers/${sp.id}`, { name: 'x' }).expect(404)
+    // Deposit and refund-API permissions are the SP's to give, not its agent's (P8).
+    const refused = await agentAccount.patch(`/v1/merchants/${viaAgent.merchant.id}`, { depositEnabled: true }).expect(403)
+    expect(refused.body.error.type).toBe('permission')
+    await agentAccount.patch(`/v1/merchants/${viaAgent.merchant.id}`, { name: '代理改名' }).expect(200)
+    expect((await owner.patch(`/v1/merchants/${viaAgent.merchant.id}`, { depositEnabled: true, refundApiEnabled: false }).expect(200)).body).toMatchObject({ depositEnabled: true, refundApiEnabled: false })
     await agentAccount.post('/v1/sub-service-providers', { serviceProviderId: sp.id, accountId: agentAccount.id, name: 'x', adminName: 'x', phone: '13900000000' }).expect(404)
     const admins = await database.get().db.select().from(staff).where(eq(staff.sspId, ssp.body.id))
     expect(admins.map((a) => a.role).sort()).toEqual(['merchant_admin', 'ssp_admin'])

@@ -64,6 +64,7 @@ export default function MerchantDetail () {
           </Section>
           <WechatSection merchant={m} onChanged={() => { merchant.reload() }} />
           <AlipaySection merchant={m} onChanged={() => { merchant.reload() }} />
+          <PermissionsSection merchant={m} onChanged={() => { merchant.reload() }} />
           <MemberCardPanel merchantId={m.id} serviceProviderId={m.serviceProviderId} />
           <VoucherPanel merchantId={m.id} />
           <StaffPanel owner={{ kind: 'merchant', id: m.id }} refundPermission />
@@ -113,6 +114,32 @@ function WechatSection ({ merchant, onChanged }: { merchant: MerchantDTO, onChan
       ]}
       />
       <NoticeMessage notice={notice} className='channel__message' />
+    </Section>
+  )
+}
+
+/** 接口权限 (P8): deposits need both the deposit and the refund-API permission, and the 官方直连 channel for WeChat. */
+function PermissionsSection ({ merchant, onChanged }: { merchant: MerchantDTO, onChanged: () => void }) {
+  const { notice, run } = useNotice()
+  const toggle = (key: 'depositEnabled' | 'refundApiEnabled', label: string): void => {
+    const on = !merchant[key]
+    run(async () => {
+      await updateMerchant(merchant.id, { [key]: on })
+      onChanged()
+      return `已${on ? '开通' : '关闭'}${label}`
+    })
+  }
+  const row = (key: 'depositEnabled' | 'refundApiEnabled', label: string): [string, JSX.Element] => [label, (
+    <View key={key} className={`permission permission--${key}`}>
+      <Text className={`tag ${merchant[key] ? 'tag--ok' : ''}`}>{merchant[key] ? '已开通' : '未开通'}</Text>
+      <Button size='small' className='permission__toggle' onClick={() => { toggle(key, label) }}>{merchant[key] ? '关闭' : '开通'}</Button>
+    </View>
+  )]
+  return (
+    <Section title='接口权限' className='permissions'>
+      <InfoList items={[row('depositEnabled', '押金权限'), row('refundApiEnabled', '退款 API 权限')]} />
+      <View className='hint'>押金（刷卡押金、扫码押金、押金消费与解冻）需要同时开通押金权限和退款 API 权限；微信买单渠道暂不支持押金。</View>
+      <NoticeMessage notice={notice} className='permissions__message' />
     </Section>
   )
 }

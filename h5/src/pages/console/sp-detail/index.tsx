@@ -103,6 +103,7 @@ function BasicsSection ({ sp }: { sp: ServiceProviderDTO }) {
               ['API 密钥（v2）', set(wx.secrets.apiV2Key)],
               ['商户 API 私钥', set(wx.secrets.privateKey)],
               ['证书序列号', wx.certificateSerial],
+              ['商户 API 证书', wx.hasCertificate ? '已上传' : '未上传'],
               ['微信支付平台证书', wx.hasPlatformCertificate ? '已上传' : '未上传'],
               ['微信支付公钥 ID', wx.publicKeyId],
               ['公众号 AppID', wx.officialAccountAppId],

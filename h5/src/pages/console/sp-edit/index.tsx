@@ -52,6 +52,7 @@ function SpForm ({ dto }: { dto: ServiceProviderDTO | null }) {
         <Field {...bind('wechatPay.apiV2Key')} label='API 密钥（v2）' password />
         <Field {...bind('wechatPay.privateKey')} label='商户 API 私钥' multiline hint='apiclient_key.pem 的内容（PEM 格式）' />
         <Field {...bind('wechatPay.certificateSerial')} label='商户 API 证书序列号' />
+        <Field {...bind('wechatPay.certificate')} label='商户 API 证书' multiline hint='apiclient_cert.pem 的内容；使用微信押金时必填' />
         <Field {...bind('wechatPay.platformCertificate')} label='微信支付平台证书' multiline hint='平台证书或微信支付公钥二选一' />
         <Field {...bind('wechatPay.publicKey')} label='微信支付公钥' multiline />
         <Field {...bind('wechatPay.publicKeyId')} label='微信支付公钥 ID' hint='以 PUB_KEY_ID_ 开头' />

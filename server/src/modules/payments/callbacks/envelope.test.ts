@@ -8,6 +8,7 @@ const t = (s: string): Date => new Date(s)
 
 const rows = (o: Partial<OrderContentRows['order']> = {}): OrderContentRows => ({
   order: {
+    id: 'ord_01JTEST',
     payPlatform: 'wechat_pay',
     outTradeNo: 'sz0100ord01JTEST0000000000001',
     channelTxnId: '4200000001202611220000000001',
