@@ -17,7 +17,8 @@ module.exports = {
   testTimeout: 30_000,
   projects: [
     project('shared'),
-    project('server', { globalSetup: '<rootDir>/test/global-setup.ts' }),
+    // test/reliability is its own suite (jest.reliability.config.js, `npm run test:reliability`).
+    project('server', { globalSetup: '<rootDir>/test/global-setup.ts', testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'] }),
     project('sandbox'),
   ],
 }

@@ -3,7 +3,8 @@
 // summaries (H2) — on PostgreSQL with BENCH_ORDERS (default 10 000 000) orders across 200 stores
 // over two years, in a database of its own (yima_bench_reports) on DATABASE_URL's server, created,
 // migrated, seeded, measured and dropped. BENCH_KEEP=1 keeps it; a later run with the same
-// BENCH_ORDERS then measures again without seeding. BENCH_RUNS sets the timed calls per query (40).
+// BENCH_ORDERS then measures again without seeding (a full `npm run bench` too, keeping it). BENCH_RUNS
+// sets the timed calls per query (40). p50 and p95 of each query go to the run's table.
 import { createIdGenerator, type OrderSearchQuery, type SummaryCounters } from '@yima/shared'
 import { systemClock } from '@yima/server/src/clock'
 import { openDatabase, type Database, type Db } from '@yima/server/src/db/client'
@@ -12,6 +13,7 @@ import { searchOrders } from '@yima/server/src/modules/reports/details.repo'
 import { summaryCounters, type GroupedCounters } from '@yima/server/src/modules/reports/summary.repo'
 import { ShiftsService } from '@yima/server/src/modules/shifts/shifts.service'
 import { EMPTY_SCOPE, type Scope } from '@yima/server/src/modules/tenancy/scope'
+import type { Table } from './table'
 import { merchantOfStore, seedReports, SP_ID, storeId, storeWeight, STORES, type Query, type SeedPlan } from './reports-seed'
 
 const DB_NAME = 'yima_bench_reports'
@@ -77,14 +79,31 @@ function withDatabase (url: string, name: string): string {
   return u.toString()
 }
 
-export async function reportsBench (url: string | undefined): Promise<void> {
-  if (url === undefined || url === '' || !/^postgres(ql)?:/.test(url)) {
+const MARK_PATTERN = /^yima bench reports: orders=(\d+) days=(\d+) end=(\S+)$/
+const isPostgres = (url: string | undefined): url is string => url !== undefined && url !== '' && /^postgres(ql)?:/.test(url)
+
+/** Whether a database seeded before (BENCH_KEEP=1) with BENCH_ORDERS orders is there to measure without seeding. */
+export async function seededReports (url: string | undefined): Promise<boolean> {
+  if (!isPostgres(url)) return false
+  const admin = await openDatabase({ kind: 'postgres', url, poolMax: 1 })
+  try {
+    const [row] = await queryOf(poolOf(admin))("select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1", [DB_NAME])
+    const mark = row === undefined ? undefined : MARK_PATTERN.exec(String(row.comment ?? ''))
+    return mark?.[1] === String(envInt('BENCH_ORDERS', 10_000_000)) && mark[2] === String(DAYS)
+  } finally {
+    await admin.close()
+  }
+}
+
+export async function reportsBench (url: string | undefined, table: Table, o: { keep?: boolean } = {}): Promise<void> {
+  if (!isPostgres(url)) {
     out('reports: needs PostgreSQL — set DATABASE_URL=postgres://… (e.g. postgres://postgres@127.0.0.1:5432/postgres); PGlite would take hours at 10M orders. Skipped.')
+    table.skipped('report queries at 10M orders', 'not run (needs PostgreSQL: DATABASE_URL)')
     return
   }
   const plan: Omit<SeedPlan, 'end'> = { orders: envInt('BENCH_ORDERS', 10_000_000), days: DAYS }
   const runs = envInt('BENCH_RUNS', 40)
-  const keep = process.env.BENCH_KEEP === '1'
+  const keep = o.keep === true || process.env.BENCH_KEEP === '1'
   if (new URL(url).pathname.replace(/^\//, '') === DB_NAME) throw new Error(`DATABASE_URL must name another database than ${DB_NAME}: that one is created and dropped here`)
   const benchUrl = withDatabase(url, DB_NAME)
   const admin = await openDatabase({ kind: 'postgres', url, poolMax: 1 })
@@ -94,7 +113,7 @@ export async function reportsBench (url: string | undefined): Promise<void> {
     out(`reports on PostgreSQL, database ${DB_NAME}: ${plan.orders.toLocaleString('en')} orders, ${STORES} stores, ${plan.days} days\n`)
     // A database seeded before (BENCH_KEEP=1) with as many orders is measured again as it is.
     const [existing] = await adminQuery("select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1", [DB_NAME])
-    const mark = existing === undefined ? undefined : /^yima bench reports: orders=(\d+) days=(\d+) end=(\S+)$/.exec(String(existing.comment ?? ''))
+    const mark = existing === undefined ? undefined : MARK_PATTERN.exec(String(existing.comment ?? ''))
     let end: Date
     if (mark?.[1] === String(plan.orders) && mark[2] === String(plan.days) && mark[3] !== undefined) {
       end = new Date(mark[3])
@@ -117,7 +136,12 @@ export async function reportsBench (url: string | undefined): Promise<void> {
       }
       await adminQuery(`comment on database ${DB_NAME} is '${MARK}: orders=${plan.orders} days=${plan.days} end=${end.toISOString()}'`)
     }
-    await measureAll(database.db, queryOf(poolOf(database)), end, runs)
+    const results = await measureAll(database.db, queryOf(poolOf(database)), end, runs)
+    const orders = `${plan.orders >= 1_000_000 ? `${plan.orders / 1_000_000}M` : plan.orders.toLocaleString('en')} orders`
+    for (const r of results) {
+      table.add(`report ${r.name}, ${orders}: p50`, r.p50, 'n/a', 'ms')
+      table.add(`report ${r.name.split(',')[0] ?? r.name}: p95`, r.p95, 'n/a', 'ms')
+    }
     await spotCheck(database.db, queryOf(poolOf(database)), end)
   } finally {
     await database?.close()
@@ -153,7 +177,7 @@ function questions (end: Date, seed: number) {
 
 const tradesOf = (g: GroupedCounters): number => [...g.values()].reduce((n, c) => n + c.tradeCount, 0)
 
-async function measureAll (db: Db, query: Query, end: Date, runs: number): Promise<void> {
+async function measureAll (db: Db, query: Query, end: Date, runs: number): Promise<Result[]> {
   const q = questions(end, 7)
   const n = WARM_UP + runs
   const times = <P>(make: () => P, count = n): P[] => Array.from({ length: count }, make)
@@ -169,34 +193,36 @@ async function measureAll (db: Db, query: Query, end: Date, runs: number): Promi
     return { ...p, depth, cursor: String(cursor.id) }
   }))
 
+  const results: Result[] = []
   out(`\n  ${'query'.padEnd(62)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'runs'.padStart(5)}   result (median)`)
-  await measure('1 summary, store, 90 days (rollup + partial hours both ends)', times(() => ({ s: q.store(), ...q.range(90) })),
+  results.push(await measure('1 summary, store, 90 days (rollup + partial hours both ends)', times(() => ({ s: q.store(), ...q.range(90) })),
     async (p) => tradesOf(await summaryCounters(db, { scope: storeScope(storeId(p.s)), storeId: storeId(p.s) }, p.from, p.to, null)),
-    (m) => `total of ${m.toLocaleString('en')} payments`)
-  await measure('2 summary, store, 1 China day, by clerk', times(() => ({ s: q.store(), ...q.chinaDay() })),
+    (m) => `total of ${m.toLocaleString('en')} payments`))
+  results.push(await measure('2 summary, store, 1 China day, by clerk', times(() => ({ s: q.store(), ...q.chinaDay() })),
     async (p) => (await summaryCounters(db, { scope: storeScope(storeId(p.s)), storeId: storeId(p.s) }, p.from, p.to, 'staff')).size,
-    (m) => `${m} groups (5 clerks + none)`)
-  await measure('3 details, store, 90 days, first page', times(() => ({ s: q.store(), ...q.range(90) })),
+    (m) => `${m} groups (5 clerks + none)`))
+  results.push(await measure('3 details, store, 90 days, first page', times(() => ({ s: q.store(), ...q.range(90) })),
     async (p) => (await searchOrders(db, storeScope(storeId(p.s)), { from: p.from, to: p.to, storeId: storeId(p.s), limit: PAGE } satisfies OrderSearchQuery)).rows.length,
-    (m) => `${m} rows`)
-  await measure('4 details, store, 90 days, deep page (90 % down)', deep,
+    (m) => `${m} rows`))
+  results.push(await measure('4 details, store, 90 days, deep page (90 % down)', deep,
     async (p) => (await searchOrders(db, storeScope(storeId(p.s)), { from: p.from, to: p.to, storeId: storeId(p.s), limit: PAGE, startingAfter: p.cursor })).rows.length,
-    (m) => `${m} rows after ${median(deep.map((d) => d.depth)).toLocaleString('en')} orders`)
-  await measure('5 handover summaries, store, 1 China day', times(() => ({ s: q.store(), ...q.chinaDay() })),
+    (m) => `${m} rows after ${median(deep.map((d) => d.depth)).toLocaleString('en')} orders`))
+  results.push(await measure('5 handover summaries, store, 1 China day', times(() => ({ s: q.store(), ...q.chinaDay() })),
     async (p) => (await shifts.summaries(storeId(p.s), p)).length,
-    (m) => `${m} windows`)
+    (m) => `${m} windows`))
   // Beyond the five: the service provider's console over all its stores, and a filtered page.
   const spRuns = WARM_UP + Math.max(5, Math.floor(runs / 4))
-  await measure('6 summary, whole SP (200 stores), 90 days, by store', times(() => q.range(90), spRuns),
+  results.push(await measure('6 summary, whole SP (200 stores), 90 days, by store', times(() => q.range(90), spRuns),
     async (p) => (await summaryCounters(db, { scope: { ...EMPTY_SCOPE, spIds: [SP_ID] } }, p.from, p.to, 'store')).size,
-    (m) => `${m} groups`)
-  await measure('7 details, merchant, 90 days, alipay ≥ 400 yuan, first page', times(() => ({ s: q.store(), ...q.range(90) })),
+    (m) => `${m} groups`))
+  results.push(await measure('7 details, merchant, 90 days, alipay ≥ 400 yuan, first page', times(() => ({ s: q.store(), ...q.range(90) })),
     async (p) => (await searchOrders(db, { ...EMPTY_SCOPE, merchantIds: [merchantOfStore(p.s)] }, { from: p.from, to: p.to, payPlatform: 'alipay', minFen: 40_000, limit: PAGE })).rows.length,
-    (m) => `${m} rows`)
-  await measure('8 details, whole SP, 7 days, first page', times(() => q.range(7)),
+    (m) => `${m} rows`))
+  results.push(await measure('8 details, whole SP, 7 days, first page', times(() => q.range(7)),
     async (p) => (await searchOrders(db, { ...EMPTY_SCOPE, spIds: [SP_ID] }, { from: p.from, to: p.to, limit: PAGE })).rows.length,
-    (m) => `${m} rows`)
+    (m) => `${m} rows`))
   out(`\n  stores are weighted 1–5 by orders (store s: ${[0, 1, 2, 3, 4].map(storeWeight).join(', ')} …); every timed call picks a random store and range (seeded)`)
+  return results
 }
 
 function median (xs: number[]): number {

@@ -1,110 +1,69 @@
-// npm run bench — prints figures for the foundation's hot paths on the configured engine
-// (embedded PGlite by default; DATABASE_URL=postgres://… for PostgreSQL).
-import { request, Agent } from 'node:http'
-import pino from 'pino'
-import { createIdGenerator } from '@yima/shared'
-import { buildApp } from '@yima/server/src/app'
-import { systemClock } from '@yima/server/src/clock'
-import { loadConfig } from '@yima/server/src/config'
-import { Secret } from '@yima/server/src/secret'
-import { openDatabase, type Database } from '@yima/server/src/db/client'
+// npm run bench [-- <section>…]: every figure beside its baseline, measured in the same run, in one
+// table at the end. Sections: http, outbox, pay, dispatch, page, startup (all by default) and
+// reports (10M orders: minutes of seeding, so only when named, or when BENCH_KEEP=1 kept a seeded
+// database that the run then measures again).
+// Engine: PostgreSQL when DATABASE_URL is set, else embedded PGlite in memory. The figures are meant
+// on PostgreSQL (PGlite is single-connection and in process: a development convenience).
+import { openDatabase } from '@yima/server/src/db/client'
 import { migrate } from '@yima/server/src/db/migrate'
-import { listen } from '@yima/server/src/lifecycle/http-server'
-import { Outbox, OutboxWorker, type JobHandlers } from '@yima/server/src/outbox'
+import { httpBench, outboxBench } from './basics'
+import { dispatchBench } from './dispatch'
+import { pageBench } from './page'
 import { payBench } from './pay'
-import { reportsBench } from './reports'
+import { reportsBench, seededReports } from './reports'
+import { startupBench } from './startup'
+import { Table } from './table'
+import { agent } from './world'
 
-const logger = pino({ level: 'silent' })
-const newId = createIdGenerator()
-const rows: Array<[string, string]> = []
-const record = (name: string, value: string): void => { rows.push([name, value]); process.stdout.write(`  ${name.padEnd(48)} ${value}\n`) }
-const rate = (n: number, ms: number): string => `${Math.round(n / (ms / 1000)).toLocaleString('en')} /s  (${n} in ${ms.toFixed(0)} ms)`
-
-async function outboxBench (database: Database): Promise<void> {
-  const handlers: JobHandlers = { 'bench.noop': { handle: async () => {} } }
-  const outbox = new Outbox({ clock: systemClock, newId, handlers })
-  const { db } = database
-
-  let t = performance.now()
-  await db.transaction(async (tx) => { for (let i = 0; i < 2000; i++) await outbox.enqueue(tx, { topic: 'bench.noop', payload: { i } }) })
-  record('outbox enqueue, 2000 in one transaction', rate(2000, performance.now() - t))
-
-  t = performance.now()
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < 50; i++) await db.transaction(async (tx) => { await outbox.enqueue(tx, { topic: 'bench.noop', payload: { i } }) })
-  }))
-  record('outbox enqueue, 400 transactions, 8 callers', rate(400, performance.now() - t))
-
-  const workers = [1, 2].map((n) => new OutboxWorker({ db, clock: systemClock, newId, logger, handlers, batchSize: 50, pollMs: 5, workerId: `bench-${n}` }))
-  t = performance.now()
-  let drained = 0
-  for (;;) {
-    const ran = await Promise.all(workers.map(async (w) => await w.runOnce()))
-    const sum = ran.reduce((a, b) => a + b, 0)
-    if (sum === 0) break
-    drained += sum
-  }
-  record('outbox drain, 2 workers, batch 50 (claim+run+record)', rate(drained, performance.now() - t))
-}
-
-async function httpBench (database: Database): Promise<void> {
-  const app = buildApp({
-    config: {
-      ...loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent' }),
-      bodyLimitBytes: 1 << 20,
-      h5DistDir: '/nonexistent',
-      publicUrl: 'http://127.0.0.1',
-      sessionSecret: new Secret('bench-'.padEnd(48, 'x')),
-    },
-    database,
-    logger,
-    clock: systemClock,
-    newId,
-  })
-  const server = await listen(app.callback(), { host: '127.0.0.1', port: 0 })
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 })
-  const get = (path: string) => new Promise<number>((resolve, reject) => {
-    const t = performance.now()
-    request({ host: '127.0.0.1', port: server.port, path, agent }, (res) => { res.resume(); res.on('end', () => { resolve(performance.now() - t) }) }).on('error', reject).end()
-  })
-  for (const path of ['/healthz', '/readyz']) {
-    for (let i = 0; i < 200; i++) await get(path) // warm up
-    const n = 3000
-    const latencies: number[] = []
-    const t = performance.now()
-    let next = 0
-    await Promise.all(Array.from({ length: 16 }, async () => { while (next++ < n) latencies.push(await get(path)) }))
-    const ms = performance.now() - t
-    latencies.sort((a, b) => a - b)
-    const p = (q: number) => (latencies[Math.floor(q * (latencies.length - 1))] ?? 0).toFixed(2)
-    record(`GET ${path}, 16 concurrent`, `${rate(n, ms)}  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`)
-  }
-  agent.destroy()
-  await server.close(1000)
-}
+const SECTIONS = ['http', 'outbox', 'pay', 'dispatch', 'page', 'startup', 'reports'] as const
+type Section = typeof SECTIONS[number]
 
 async function main (): Promise<void> {
-  const url = process.env.DATABASE_URL
-  // `npm run bench -- <name>…` runs only the named benchmarks; `reports` (minutes of seeding, in a
-  // database of its own) only when named.
-  const only = new Set(process.argv.slice(2))
-  const wanted = (name: string): boolean => only.size === 0 || only.has(name)
-  if (only.size !== 1 || !only.has('reports')) {
-    const database = url === undefined || url === ''
-      ? await openDatabase({ kind: 'pglite' })
-      : await openDatabase({ kind: 'postgres', url, poolMax: 16 })
-    await migrate(database, url)
-    process.stdout.write(`\nyima bench on ${database.kind === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL'}, node ${process.version}\n\n`)
-    if (wanted('outbox')) await outboxBench(database)
-    if (wanted('http')) await httpBench(database)
-    if (wanted('pay')) await payBench(database, record)
-    await database.close()
+  const url = process.env.DATABASE_URL === '' ? undefined : process.env.DATABASE_URL
+  const named = process.argv.slice(2)
+  const unknown = named.filter((n) => !(SECTIONS as readonly string[]).includes(n))
+  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`)
+  const only = new Set(named as Section[])
+  const wanted = (s: Section): boolean => only.size === 0 || only.has(s)
+  const table = new Table()
+  const engine = url === undefined ? 'PGlite (in memory; the figures are meant on PostgreSQL: set DATABASE_URL)' : 'PostgreSQL'
+  process.stdout.write(`\nyima bench on ${engine}, node ${process.version}\n`)
+
+  if (SECTIONS.some((s) => s !== 'reports' && wanted(s))) {
+    const database = url === undefined ? await openDatabase({ kind: 'pglite' }) : await openDatabase({ kind: 'postgres', url, poolMax: 16 })
+    try {
+      await migrate(database, url)
+      const sections: Array<[Section, () => Promise<void>]> = [
+        ['http', async () => { await httpBench(database, table) }],
+        ['outbox', async () => { await outboxBench(database, table) }],
+        ['pay', async () => { await payBench(database, table) }],
+        ['dispatch', async () => { await dispatchBench(url, table) }],
+        ['page', async () => { await pageBench(database, table) }],
+        ['startup', async () => { await startupBench(url, table) }],
+      ]
+      for (const [name, run] of sections) {
+        if (!wanted(name)) continue
+        process.stdout.write(`\n${name}\n`)
+        await run()
+      }
+    } finally {
+      await database.close()
+    }
   }
+
+  // Reports: when named, or (in a full run) when a seeded database was kept.
   if (only.has('reports')) {
-    process.stdout.write(`\nyima bench, node ${process.version}: `)
-    await reportsBench(url)
+    process.stdout.write('\nreports\n')
+    await reportsBench(url, table)
+  } else if (only.size === 0 && await seededReports(url)) {
+    process.stdout.write('\nreports (the kept yima_bench_reports, kept again)\n')
+    await reportsBench(url, table, { keep: true })
+  } else if (only.size === 0) {
+    table.skipped('report queries at 10M orders', 'not run (npm run bench -- reports)')
   }
-  process.stdout.write('\n')
+
+  agent.destroy()
+  process.stdout.write(`\n${table.render(engine)}\n\n`)
 }
 
 main().catch((err: unknown) => { process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`); process.exit(1) })

@@ -46,99 +46,76 @@ const paymentTemplates = z.string().optional().transform((s, ctx): PaymentTempla
  * Every environment variable yima reads. `.env.example` lists the same names; keep the two in step
  * (a test checks it).
  */
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  /** Public base URL for links and QR codes; defaults to http://127.0.0.1:PORT. */
-  PUBLIC_URL: z.url().optional(),
-  /** Unset → embedded PGlite under DATA_DIR/pg. */
-  DATABASE_URL: z.string().min(1).optional(),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /** PGlite is a single-process, main-thread database; production must opt in to it explicitly. */
-  ALLOW_EMBEDDED_DB_IN_PRODUCTION: flag.default(false),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Trust X-Forwarded-* from a reverse proxy in front of yima. */
-  TRUST_PROXY: flag.default(false),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
-  /** Directory of the built H5 app served at `/`. */
-  H5_DIST_DIR: z.string().min(1).optional(),
-  /** AES-256-GCM key for secrets stored in the database (channel keys, certificates). */
-  SECRETS_KEY: base64Key.optional(),
-  /** Earlier SECRETS_KEY values, comma-separated, kept while stored secrets are re-encrypted. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development')
+    .describe('`production` requires the secrets and PostgreSQL below; `development` keeps generated secrets in `DATA_DIR/dev-secrets.json`; `test` generates fresh ones per process.'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server listens on.'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('Port the HTTP server listens on.'),
+  PUBLIC_URL: z.url().optional()
+    .describe('Base URL people and channels reach this server at: links, QR codes, OAuth redirects and channel notify URLs. Unset: `http://127.0.0.1:PORT`.'),
+  DATABASE_URL: z.string().min(1).optional()
+    .describe('PostgreSQL connection string (`postgres://user:password@host:5432/db`). Unset: embedded PGlite under `DATA_DIR/pg`. Required in production unless `ALLOW_EMBEDDED_DB_IN_PRODUCTION` is set.'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Connections in each instance\'s PostgreSQL pool.'),
+  DATA_DIR: z.string().min(1).default('./data').describe('Directory for the embedded database and development secrets.'),
+  ALLOW_EMBEDDED_DB_IN_PRODUCTION: flag.default(false)
+    .describe('PGlite is a single-process, main-thread database; production must opt in to it explicitly (one small install, one instance).'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+  TRUST_PROXY: flag.default(false).describe('Trust `X-Forwarded-*` from a reverse proxy in front of yima (client address, protocol).'),
+  METRICS_TOKEN: z.string().min(16).optional()
+    .describe('Bearer token the Prometheus scraper sends to `GET /metrics` (at least 16 characters). Unset: only loopback and private addresses may scrape (server/src/health/README.md).'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted.'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('How long SIGTERM waits for requests in flight before closing.'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500).describe('How often the outbox worker looks for due jobs.'),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20).describe('Jobs the outbox worker claims at a time.'),
+  H5_DIST_DIR: z.string().min(1).optional().describe('Directory of the built H5 app served at `/`. Unset: `h5/dist/h5` in the checkout.'),
+  SECRETS_KEY: base64Key.optional()
+    .describe('AES-256-GCM key sealing the secrets stored in the database (channel keys, certificates, tokens): 32 random bytes, base64 (`openssl rand -base64 32`).'),
   SECRETS_KEYS_RETIRED: z.string().optional().transform((s, ctx) => {
     const keys = (s ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '')
     for (const k of keys) {
       if (!base64Key.safeParse(k).success) ctx.addIssue({ code: 'custom', message: 'each key must be 32 bytes, base64-encoded' })
     }
     return keys
-  }),
-  /** HMAC key for console and mini-program session tokens. */
-  SESSION_SECRET: z.string().min(32).optional(),
-  /** Channel hosts: the real ones by default; the sandbox's in development and tests. */
-  WXPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/'),
-  WXMP_API_BASE_URL: z.url().default('https://api.weixin.qq.com/'),
-  WX_OPEN_BASE_URL: z.url().default('https://open.weixin.qq.com/'),
-  /** Host of the open platform's authorization page (componentloginpage). */
-  WX_MP_BASE_URL: z.url().default('https://mp.weixin.qq.com/'),
-  ALIPAY_GATEWAY: z.url().default('https://openapi.alipay.com/gateway.do'),
-  ALIPAY_OPENAUTH_URL: z.url().default('https://openauth.alipay.com/'),
-  /** The platform's own official account, through which console accounts bind WeChat (T1). */
-  PLATFORM_OA_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
-  PLATFORM_OA_SECRET: z.string().min(1).optional(),
-  /** The platform's staff mini-program (商户助手): its sign-in trades `wx.login` codes (jscode2session). */
-  WX_MINIPROGRAM_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
-  WX_MINIPROGRAM_SECRET: z.string().min(1).optional(),
-  /** Directory of the mini-program's H5 build (the staff pages inside the official account), served at `/mp/`. */
-  MINIPROGRAM_H5_DIST_DIR: z.string().min(1).optional(),
-  /** The platform as a WeChat open-platform third-party platform (第三方平台), for T3. */
-  WX_COMPONENT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
-  WX_COMPONENT_SECRET: z.string().min(1).optional(),
-  WX_COMPONENT_TOKEN: z.string().min(1).optional(),
-  WX_COMPONENT_AES_KEY: z.string().length(43).optional(),
-  /**
-   * Sandbox only, never in production: where the pay page loads the WeixinJSBridge / AlipayJSBridge
-   * shims (`/__sim/bridge/weixin.js`, `/__sim/bridge/alipay.js`), which the real apps inject
-   * themselves. One base URL serving both, or `wechat=<url>,alipay=<url>` when they live on
-   * different hosts (as in the sandbox, one port per vendor).
-   */
-  PAY_BRIDGE_BASE_URL: bridgeScripts,
-  /**
-   * The payment-message template (N1) of the SP official accounts: the template_id each account got
-   * when its admin added 收款成功通知 (fields in modules/notify/README.md) in 模板消息. One id for every
-   * account, or `<appid>=<template_id>,…` per account (an entry without appid is the default).
-   */
-  WX_PAY_TEMPLATE_ID: paymentTemplates,
-  /**
-   * Tencent Cloud SMS (N1: payment messages by SMS when the template message fails). All of
-   * SECRET_ID, SECRET_KEY, SDK_APP_ID, SIGN_NAME and TEMPLATE_ID, or none (no SMS fallback).
-   * The template takes {1} store, {2} amount in yuan, {3} payment method, {4} order number tail.
-   */
-  SMS_ENDPOINT: z.string().min(1).default('sms.tencentcloudapi.com'),
-  /** `http` is for the sandbox only. */
-  SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
-  SMS_REGION: z.string().min(1).default('ap-guangzhou'),
-  SMS_SECRET_ID: z.string().min(1).optional(),
-  SMS_SECRET_KEY: z.string().min(1).optional(),
-  SMS_SDK_APP_ID: z.string().regex(/^\d+$/).optional(),
-  SMS_SIGN_NAME: z.string().min(1).optional(),
-  SMS_TEMPLATE_ID: z.string().regex(/^\d+$/).optional(),
-  /**
-   * Cloud printers and speakers (S6, S7): the platform's own account at each vendor. A brand whose
-   * credentials are unset cannot be added (device_vendor_not_configured).
-   */
-  FEIE_BASE_URL: z.url().default('https://api.feieyun.cn/Api/Open/'),
-  FEIE_USER: z.string().min(1).optional(),
-  FEIE_UKEY: z.string().min(1).optional(),
-  YLY_BASE_URL: z.url().default('https://open-api.10ss.net'),
-  YLY_CLIENT_ID: z.string().min(1).optional(),
-  YLY_CLIENT_SECRET: z.string().min(1).optional(),
-  BRHK_BASE_URL: z.url().default('https://speaker.17laimai.cn'),
-  BRHK_AGENCY_TOKEN: z.string().min(1).optional(),
+  }).describe('Earlier `SECRETS_KEY` values, comma-separated, kept while stored secrets are re-encrypted (`npm run secrets:reseal -w server`).'),
+  SESSION_SECRET: z.string().min(32).optional()
+    .describe('HMAC key for console and mini-program session tokens, at least 32 characters (`openssl rand -base64 48`); the same on every instance.'),
+  WXPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/').describe('WeChat Pay API host. `npm start` in development points every channel host at the sandbox.'),
+  WXMP_API_BASE_URL: z.url().default('https://api.weixin.qq.com/').describe('WeChat platform API host (official accounts, open platform, mini-program sign-in).'),
+  WX_OPEN_BASE_URL: z.url().default('https://open.weixin.qq.com/').describe('WeChat web authorization (OAuth) host.'),
+  WX_MP_BASE_URL: z.url().default('https://mp.weixin.qq.com/').describe('Host of the open platform\'s authorization page (componentloginpage).'),
+  ALIPAY_GATEWAY: z.url().default('https://openapi.alipay.com/gateway.do').describe('Alipay OpenAPI gateway.'),
+  ALIPAY_OPENAUTH_URL: z.url().default('https://openauth.alipay.com/').describe('Host of Alipay\'s app authorization page (第三方应用授权).'),
+  PLATFORM_OA_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional().describe('The platform\'s own official account, through which console accounts bind WeChat.'),
+  PLATFORM_OA_SECRET: z.string().min(1).optional().describe('AppSecret of `PLATFORM_OA_APPID`.'),
+  WX_MINIPROGRAM_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional().describe('The platform\'s staff mini-program (商户助手): its sign-in trades `wx.login` codes (jscode2session).'),
+  WX_MINIPROGRAM_SECRET: z.string().min(1).optional().describe('AppSecret of `WX_MINIPROGRAM_APPID`.'),
+  MINIPROGRAM_H5_DIST_DIR: z.string().min(1).optional()
+    .describe('Directory of the mini-program\'s H5 build (the staff pages inside the official account), served at `/mp/`. Unset: `miniprogram/dist/h5` in the checkout.'),
+  WX_COMPONENT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/).optional()
+    .describe('The platform as a WeChat open-platform third-party platform (第三方平台), to which SPs authorize their official accounts. Its event URL is `<PUBLIC_URL>/wx/component/events`. Set all four `WX_COMPONENT_*` or none.'),
+  WX_COMPONENT_SECRET: z.string().min(1).optional().describe('AppSecret of the third-party platform.'),
+  WX_COMPONENT_TOKEN: z.string().min(1).optional().describe('Message verification token of the third-party platform.'),
+  WX_COMPONENT_AES_KEY: z.string().length(43).optional().describe('EncodingAESKey (43 characters) of the third-party platform.'),
+  PAY_BRIDGE_BASE_URL: bridgeScripts
+    .describe('Sandbox only, refused in production: where the pay page loads the WeixinJSBridge / AlipayJSBridge shims that the real apps inject themselves. One base URL serving both, or `wechat=<url>,alipay=<url>`.'),
+  WX_PAY_TEMPLATE_ID: paymentTemplates
+    .describe('Template id of 收款成功通知 (clerk payment messages) on the SP official accounts: one id for every account, or `<appid>=<template_id>,…` per account (an entry without appid is the default). Unset: no template messages.'),
+  SMS_ENDPOINT: z.string().min(1).default('sms.tencentcloudapi.com').describe('Tencent Cloud SMS endpoint (the fallback when a template message fails).'),
+  SMS_PROTOCOL: z.enum(['https', 'http']).default('https').describe('`http` is for the sandbox only and refused in production.'),
+  SMS_REGION: z.string().min(1).default('ap-guangzhou').describe('Tencent Cloud SMS region.'),
+  SMS_SECRET_ID: z.string().min(1).optional().describe('Tencent Cloud SecretId. Set all five of `SMS_SECRET_ID`, `SMS_SECRET_KEY`, `SMS_SDK_APP_ID`, `SMS_SIGN_NAME`, `SMS_TEMPLATE_ID`, or none (no SMS fallback).'),
+  SMS_SECRET_KEY: z.string().min(1).optional().describe('Tencent Cloud SecretKey.'),
+  SMS_SDK_APP_ID: z.string().regex(/^\d+$/).optional().describe('SMS SdkAppId.'),
+  SMS_SIGN_NAME: z.string().min(1).optional().describe('SMS signature name.'),
+  SMS_TEMPLATE_ID: z.string().regex(/^\d+$/).optional().describe('SMS template: {1} store, {2} amount in yuan, {3} payment method, {4} order number tail.'),
+  FEIE_BASE_URL: z.url().default('https://api.feieyun.cn/Api/Open/').describe('飞鹅云 cloud printer API.'),
+  FEIE_USER: z.string().min(1).optional().describe('The platform\'s 飞鹅云 account; with `FEIE_UKEY`. Unset: Feie printers cannot be added.'),
+  FEIE_UKEY: z.string().min(1).optional().describe('UKEY of `FEIE_USER`.'),
+  YLY_BASE_URL: z.url().default('https://open-api.10ss.net').describe('易联云 cloud printer API.'),
+  YLY_CLIENT_ID: z.string().min(1).optional().describe('易联云 own-app (自有应用) client id; with `YLY_CLIENT_SECRET`. Unset: Yilianyun printers cannot be added.'),
+  YLY_CLIENT_SECRET: z.string().min(1).optional().describe('Client secret of `YLY_CLIENT_ID`.'),
+  BRHK_BASE_URL: z.url().default('https://speaker.17laimai.cn').describe('博瑞皓科 cloud speaker API.'),
+  BRHK_AGENCY_TOKEN: z.string().min(1).optional().describe('The agency token the platform\'s 博瑞皓科 speakers are sold under. Unset: speakers cannot be added.'),
 })
 
 /** The variables that hold secrets: required in production, generated elsewhere. */
@@ -156,6 +133,8 @@ export interface Config {
   dataDir: string
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   trustProxy: boolean
+  /** GET /metrics wants `Authorization: Bearer <token>`; null: only loopback and private addresses. */
+  metricsToken: Secret<string> | null
   bodyLimitBytes: number
   shutdownTimeoutMs: number
   outbox: { pollMs: number, batchSize: number }
@@ -255,6 +234,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Readonly<Conf
     dataDir,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN === undefined ? null : new Secret(e.METRICS_TOKEN),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE },

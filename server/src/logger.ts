@@ -7,8 +7,19 @@ export type { Logger }
  * tokens because they grant access; openids and phone numbers because they identify people.
  */
 const SENSITIVE = [
-  'authorization', 'cookie', 'set-cookie', 'password', 'passwordHash', 'secret', 'token', 'accessToken',
-  'refreshToken', 'privateKey', 'apiV3Key', 'apiKey', 'authenKey', 'appPrivateKey', 'sessionKey', 'signature',
+  // HTTP credentials
+  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key',
+  // passwords and one-time codes: SMS verification codes, the customer's payment code (付款码), OAuth codes
+  'password', 'passwordHash', 'smsCode', 'sms_code', 'verifyCode', 'verificationCode', 'verification_code', 'authCode', 'auth_code',
+  // keys: channel API keys, private keys, Cloud Pay 认证密钥, our own secrets, device vendors'
+  'secret', 'privateKey', 'private_key', 'appPrivateKey', 'apiV3Key', 'apiV2Key', 'apiKey', 'api_key', 'authenKey', 'authen_key',
+  'sessionKey', 'session_key', 'sessionSecret', 'secretsKey', 'secretKey', 'clientSecret', 'client_secret', 'appSecret', 'app_secret',
+  'appsecret', 'component_appsecret', 'aesKey', 'encodingAESKey', 'ukey', 'signature',
+  // tokens and tickets: WeChat access tokens, Alipay app_auth_token, open-platform tickets
+  'token', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'appAuthToken', 'app_auth_token', 'appRefreshToken',
+  'app_refresh_token', 'componentAccessToken', 'component_access_token', 'authorizer_access_token', 'authorizer_refresh_token',
+  'component_verify_ticket', 'apiTicket', 'jsapi_ticket', 'agencyToken', 'metricsToken',
+  // people
   'openid', 'openId', 'sub_openid', 'buyerId', 'buyer_id', 'phone', 'mobile', 'adminPhone', 'idCard',
 ]
 

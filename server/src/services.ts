@@ -10,6 +10,7 @@ import { ReportsService } from './modules/reports/reports.service'
 import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
+import { createMetrics, readOutboxDepth, type Metrics } from './metrics'
 import { createChannelRegistry, createDepositRegistry, type ChannelRegistry } from './channels/registry'
 import { DEPOSIT_SYNC_TOPIC, DepositService } from './modules/deposits/deposit.service'
 import { PaymentService, type PaymentEvents } from './modules/payments/payment.service'
@@ -76,11 +77,14 @@ export interface Services {
   /** Deposits (押金, P8): freeze, consume, unfreeze through the channels' deposit APIs. */
   deposits: DepositService
   jobHandlers: JobHandlers
+  /** Prometheus metrics (O3): channel calls and notification lag here, HTTP in app.ts, served at /metrics. */
+  metrics: Metrics
 }
 
 /** One instance of every service, shared by the HTTP routes and the job worker. */
-export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock, newId: IdGenerator }): Services {
+export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock, newId: IdGenerator, metrics?: Metrics }): Services {
   const box = secretBoxFrom(d.config)
+  const metrics = d.metrics ?? createMetrics({ outbox: async () => await readOutboxDepth(d.db, d.clock.now()), clock: d.clock })
   const audit = new AuditLog({ clock: d.clock, newId: d.newId })
   // Handlers are filled in below; the outbox only checks a topic exists when a job is enqueued.
   const jobHandlers: Record<string, JobHandlers[string]> = {}
@@ -89,7 +93,7 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   const bindings = new WechatBindingService({ db: d.db, clock: d.clock, newId: d.newId, audit, publicUrl: d.config.publicUrl })
   const { services: tenancy, tokens, component } = createTenancy({ config: d.config, db: d.db, clock: d.clock, newId: d.newId, box, audit, outbox })
   jobHandlers[MAIDAN_SYNC_TOPIC] = tenancy.maidan.handler()
-  const channels = createChannelRegistry(d.config.channels)
+  const channels = createChannelRegistry(d.config.channels, metrics)
   const callbacks = new CallbackService({ db: d.db, clock: d.clock, newId: d.newId, box, outbox, audit, policy: urlPolicyFor(d.config.env) })
   jobHandlers[TRADE_CALLBACK_TOPIC] = callbacks.handler()
   // Payment messages to clerks (N1), with the SMS fallback; both are delivery-ledger jobs.
@@ -121,10 +125,10 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
   // A deposit's consumption settles the deposit (releasing the rest when it completes it) in the payment's transaction (P8).
   const depositEvents: PaymentEvents = { paid: async (tx, order, vouchers) => { await deposits.events.paid(tx, order, vouchers) }, refunded: async () => {} }
   const events = allOf([callbacks.events, messages.events, printers.events, speakers.events, cardEvents, voucherEvents, depositEvents])
-  const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox })
+  const payments = new PaymentService({ db: d.db, clock: d.clock, newId: d.newId, box, channels, publicUrl: d.config.publicUrl, events, outbox, metrics })
   // Micropay, refunds, reconciliation and expiry (P2, P5, P7): their jobs follow every order and refund.
   const reconciler = new PaymentReconciler({ db: d.db, clock: d.clock, channels, payments })
-  const depositChannels = createDepositRegistry(d.config.channels)
+  const depositChannels = createDepositRegistry(d.config.channels, metrics)
   const deposits = new DepositService({ db: d.db, clock: d.clock, newId: d.newId, outbox, payments, adapters: depositChannels })
   jobHandlers[DEPOSIT_SYNC_TOPIC] = deposits.handler()
   const refunds = new RefundService({ db: d.db, clock: d.clock, newId: d.newId, channels, deposits: { adapters: depositChannels, freezeFen: async (id) => await deposits.freezeFen(id) }, outbox, payments, publicUrl: d.config.publicUrl })
@@ -148,7 +152,7 @@ export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock
     customer: customerCards,
   }
   jobHandlers[WALLET_SYNC_TOPIC] = walletSyncHandler({ db: d.db, tenancy, wallet })
-  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, vouchers, deposits, jobHandlers }
+  return { box, audit, outbox, identity, bindings, tenancy, tokens, component, channels, payments, callbacks, reconciler, refunds, micropay, ledger, messages, notificationSettings, printers, speakers, reports, cards, vouchers, deposits, jobHandlers, metrics }
 }
 
 /** Several listeners as one, called in order within the same transaction. */

@@ -4,6 +4,7 @@ import type { DefaultContext } from 'koa'
 import { AppError } from '@yima/shared'
 import type { Clock } from '../clock'
 import type { Db } from '../db/client'
+import { hasNul } from '../http/body'
 import type { AppContext, AppState } from '../http/context'
 import type { Logger } from '../logger'
 import type { SecretBox } from '../secrets'
@@ -99,6 +100,8 @@ export function cpayRoutes (d: CpayDeps, apis: CpayApis): Router<AppState, Defau
       } catch {
         throw new CpayError(101, 1, '参数request_content不是合法的JSON.')
       }
+      // PostgreSQL text cannot hold NUL: bad input, never a failed query.
+      if (hasNul(content)) throw new CpayError(101, 1, '参数request_content含有非法字符.')
       const mchKey = obj(content.pay_mch_key)
       const outSubMchId = str(mchKey.out_sub_mch_id) ?? str(content.out_sub_mch_id)
       const [row] = outSubMchId === undefined

@@ -22,6 +22,23 @@ export interface HealthDeps {
   isShuttingDown: () => boolean
 }
 
+export interface DatabaseReadiness {
+  database: 'ok' | 'unreachable'
+  migrations: 'ok' | 'pending' | 'unknown'
+  /** Why the database did not answer (for the log; may name hosts, never a password). */
+  error?: unknown
+}
+
+/** The database part of `/readyz`, shared with `npm run doctor`: it answers, and every shipped migration is applied. */
+export async function databaseReadiness (database: Database): Promise<DatabaseReadiness> {
+  try {
+    await database.ping()
+    return { database: 'ok', migrations: await migrationsApplied(database) ? 'ok' : 'pending' }
+  } catch (error) {
+    return { database: 'unreachable', migrations: 'unknown', error }
+  }
+}
+
 /** `/healthz`: the process answers. `/readyz`: it can serve (database up, schema current, not stopping). */
 export function healthRoutes (deps: HealthDeps, registry: OpenAPIRegistry): Router<AppState, DefaultContext> {
   const router = new Router<AppState, DefaultContext>()
@@ -46,15 +63,8 @@ export function healthRoutes (deps: HealthDeps, registry: OpenAPIRegistry): Rout
     },
   })
   router.get('/readyz', async (ctx) => {
-    let database: 'ok' | 'unreachable' = 'ok'
-    let migrations: 'ok' | 'pending' | 'unknown' = 'unknown'
-    try {
-      await deps.database.ping()
-      migrations = await migrationsApplied(deps.database) ? 'ok' : 'pending'
-    } catch (err) {
-      database = 'unreachable'
-      ctx.state.logger.warn({ err }, 'readiness: database unreachable')
-    }
+    const { database, migrations, error } = await databaseReadiness(deps.database)
+    if (database === 'unreachable') ctx.state.logger.warn({ err: error }, 'readiness: database unreachable')
     const shuttingDown = deps.isShuttingDown()
     const ready = database === 'ok' && migrations === 'ok' && !shuttingDown
     ctx.status = ready ? 200 : 503

@@ -11,6 +11,12 @@ export interface AppState extends DefaultState {
   actor?: Actor
   /** The caller's identity and tenant scope, set by the console guard. */
   caller?: Caller
+  /**
+   * The Idempotency-Key this request runs under, with the scope it is unique in (idempotency.ts).
+   * A route whose side effect is outside the database (a charge) derives its own unique number
+   * from it, so a retry that takes over a dead request's key finds what that request did.
+   */
+  idempotency?: { scope: string, key: string }
 }
 
 export type AppContext = ParameterizedContext<AppState, DefaultContext>

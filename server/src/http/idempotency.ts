@@ -46,6 +46,7 @@ export function idempotent (deps: IdempotencyDeps, opts: { scope?: (ctx: AppCont
     }
 
     let stored = false
+    ctx.state.idempotency = { scope, key }
     try {
       await next()
       if (ctx.status < 500) {

@@ -27,17 +27,20 @@ export async function insertJob (exec: Executor, job: NewJob): Promise<boolean> 
 }
 
 /**
- * Claims up to `limit` due jobs of the given topics for `worker` until `leaseUntil`. Rows locked by
- * another claimer are skipped, so concurrent workers never take the same job; a running job whose
- * lease lapsed (its worker died) is due again.
+ * Claims up to `limit` due jobs of the topics in `leaseUntil` for `worker`, each until its topic's
+ * lease end. Rows locked by another claimer are skipped, so concurrent workers never take the same
+ * job; a running job whose lease lapsed (its worker died) is due again.
  */
 export async function claimDueJobs (exec: Executor, o: {
-  worker: string, topics: readonly string[], now: Date, leaseUntil: Date, limit: number
+  worker: string, now: Date, leaseUntil: Readonly<Record<string, Date>>, limit: number
 }): Promise<OutboxJobRow[]> {
-  if (o.topics.length === 0) return []
+  const topics = Object.keys(o.leaseUntil)
+  if (topics.length === 0) return []
+  const lease = sql`case ${outboxJobs.topic} ${sql.join(topics.map((t) =>
+    sql`when ${t} then ${(o.leaseUntil[t] as Date).toISOString()}::timestamptz`), sql` `)} end`
   const due = exec.select({ id: outboxJobs.id }).from(outboxJobs)
     .where(and(
-      inArray(outboxJobs.topic, [...o.topics]),
+      inArray(outboxJobs.topic, topics),
       or(
         and(eq(outboxJobs.status, 'pending'), lte(outboxJobs.nextAttemptAt, o.now)),
         and(eq(outboxJobs.status, 'running'), lte(outboxJobs.lockedUntil, o.now)),
@@ -51,7 +54,7 @@ export async function claimDueJobs (exec: Executor, o: {
       status: 'running',
       attempts: sql`${outboxJobs.attempts} + 1`,
       lockedBy: o.worker,
-      lockedUntil: o.leaseUntil,
+      lockedUntil: lease,
       updatedAt: o.now,
     })
     .where(inArray(outboxJobs.id, due))

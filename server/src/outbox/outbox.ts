@@ -51,7 +51,7 @@ export interface OutboxWorkerOptions {
   handlers: JobHandlers
   batchSize: number
   pollMs: number
-  /** Default handler time limit; a job's lease is twice that, so a live worker never loses it. */
+  /** Default handler time limit; a job's lease is twice its handler's limit, so a live worker never loses it. */
   timeoutMs?: number
   workerId?: string
 }
@@ -89,13 +89,11 @@ export class OutboxWorker {
   /** Claims and runs one batch; returns how many jobs it ran. */
   async runOnce (): Promise<number> {
     const now = this.o.clock.now()
-    const jobs = await claimDueJobs(this.o.db, {
-      worker: this.workerId,
-      topics: Object.keys(this.o.handlers),
-      now,
-      leaseUntil: new Date(now.getTime() + 2 * this.#maxTimeoutMs()),
-      limit: this.o.batchSize,
-    })
+    // Each job is held for twice its own handler's limit, not the longest of any topic's: a job
+    // of a worker that died is due again that soon (a callback after 30 s, not a sync's 20 min).
+    const leaseUntil = Object.fromEntries(Object.entries(this.o.handlers).map(([topic, handler]) =>
+      [topic, new Date(now.getTime() + 2 * (handler.timeoutMs ?? this.#timeoutMs))]))
+    const jobs = await claimDueJobs(this.o.db, { worker: this.workerId, now, leaseUntil, limit: this.o.batchSize })
     await Promise.all(jobs.map(async (job) => { await this.#runJob(job) }))
     return jobs.length
   }
@@ -115,10 +113,6 @@ export class OutboxWorker {
         })
       }
     }
-  }
-
-  #maxTimeoutMs (): number {
-    return Math.max(this.#timeoutMs, ...Object.values(this.o.handlers).map((h) => h.timeoutMs ?? 0))
   }
 
   async #runJob (job: OutboxJobRow): Promise<void> {

@@ -114,6 +114,11 @@ describe('HTTP core', () => {
     expect(index.text).toContain('<title>yima</title>')
     const asset = await request(app.callback()).get('/js/app.1a2b3c4d.js').expect(200)
     expect(asset.headers['cache-control']).toContain('immutable')
+    // Scripts go out gzipped to a browser that accepts it (the pay page's first load on a phone).
+    writeFileSync(path.join(dist, 'js/big.0f0e0d0c.js'), `var s = ${JSON.stringify('一码付'.repeat(2000))}`)
+    const big = await request(app.callback()).get('/js/big.0f0e0d0c.js').set('accept-encoding', 'gzip').expect(200)
+    expect(big.headers['content-encoding']).toBe('gzip')
+    expect(big.text).toContain('一码付一码付')
     await request(app.callback()).get('/js/missing.js').expect(404)
     await request(app.callback()).get('/../package.json').expect(404)
 

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { AppError, authCodeChannel, fen, type MicropayBody } from '@yima/shared'
 import type { Db } from '../../db/client'
 import { scopeWhere, type Scope } from '../tenancy/scope'
-import { merchants, stores, type StoreRow } from '../tenancy/tenancy.schema'
+import { merchants, stores, type MerchantRow, type StoreRow } from '../tenancy/tenancy.schema'
 import type { OrderRow } from './payment.schema'
 import type { PaymentService } from './payment.service'
 import { isOpen, type PaymentReconciler } from './reconcile.jobs'
@@ -41,7 +42,12 @@ export class MicropayService {
     return row
   }
 
-  async charge (store: StoreRow, body: MicropayBody, staffId: string | null): Promise<MicropayResult> {
+  /**
+   * `requestKey`: the request's idempotency key (with its scope). The order number is derived
+   * from it, so a retry after the first request died mid-way (its key taken over once its lease
+   * lapsed) finds the order that request made, already charged, instead of charging again.
+   */
+  async charge (store: StoreRow, body: MicropayBody, staffId: string | null, o: { requestKey?: string } = {}): Promise<MicropayResult> {
     const channel = authCodeChannel(body.authCode)
     if (channel === undefined) throw new AppError('invalid_request', 'auth_code_invalid', undefined, { param: 'authCode' })
     if (store.status !== 'open' || store.deletedAt !== null) throw new AppError('conflict', 'store_closed')
@@ -51,6 +57,37 @@ export class MicropayService {
     // Without the merchant's authorization an Alipay payment would be the SP's own money.
     if (channel === 'alipay' && merchant.alipayAppAuthTokenSealed === null) throw new AppError('conflict', 'alipay_not_enabled')
 
+    // ≤ 32 characters with the merchant's prefix; 'K' keeps it apart from the numbers of our ids.
+    const keyed = o.requestKey === undefined
+      ? undefined
+      : {
+          outTradeNo: `${merchant.orderPrefix}K${createHash('sha256').update(o.requestKey).digest('hex')}`.slice(0, 32),
+          contentHash: createHash('sha256').update(JSON.stringify([store.id, staffId, body])).digest('hex'),
+        }
+    if (keyed !== undefined) {
+      const earlier = await this.deps.payments.byOutTradeNo(keyed.outTradeNo)
+      if (earlier !== undefined) return await this.#replay(earlier, store, keyed.contentHash)
+    }
+    let created: OrderRow
+    try {
+      created = await this.#create(store, merchant, body, staffId, channel, keyed)
+    } catch (err) {
+      // Two retries raced for the key's number: the loser answers the winner's order.
+      const earlier = keyed === undefined || !(err instanceof AppError) || err.code !== 'order_state_conflict' ? undefined : await this.deps.payments.byOutTradeNo(keyed.outTradeNo)
+      if (earlier === undefined || keyed === undefined) throw err
+      return await this.#replay(earlier, store, keyed.contentHash)
+    }
+    return await this.#waitBriefly(created)
+  }
+
+  /** The order an earlier request with this key made, as it now stands; another request under the same key is refused. */
+  async #replay (order: OrderRow, store: StoreRow, contentHash: string): Promise<MicropayResult> {
+    if (order.merchantId !== store.merchantId || order.contentHash !== contentHash) throw new AppError('idempotency', 'idempotency_key_reused', undefined, { param: 'Idempotency-Key' })
+    const current = isOpen(order) ? await this.deps.reconciler.checkMicropay(order.id) ?? order : order
+    return { order: current, final: !isOpen(current) }
+  }
+
+  async #create (store: StoreRow, merchant: MerchantRow, body: MicropayBody, staffId: string | null, channel: 'wechat_pay' | 'alipay', keyed: { outTradeNo: string, contentHash: string } | undefined): Promise<OrderRow> {
     const { order } = await this.deps.payments.create({
       merchantId: store.merchantId,
       storeId: store.id,
@@ -67,7 +104,12 @@ export class MicropayService {
       ...(body.remark === undefined ? {} : { remark: body.remark }),
       authCode: body.authCode,
       ...(store.goodsTag === null ? {} : { goodsTag: store.goodsTag }),
+      ...(keyed ?? {}),
     })
+    return order
+  }
+
+  async #waitBriefly (order: OrderRow): Promise<MicropayResult> {
     let current = order
     const started = Date.now()
     while (isOpen(current) && Date.now() - started + this.inlineWait.everyMs <= this.inlineWait.totalMs) {

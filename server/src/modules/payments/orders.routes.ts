@@ -82,6 +82,10 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
     if (order === undefined) throw new AppError('not_found', 'order_not_found')
     return order
   }
+  const requestKeyOf = (ctx: AppContext): { requestKey?: string } => {
+    const k = ctx.state.idempotency
+    return k === undefined ? {} : { requestKey: `${k.scope}\n${k.key}` }
+  }
   const micropayAnswer = (ctx: AppContext, r: { order: OrderRow, final: boolean }): void => {
     ctx.status = r.final ? 200 : 202
     ctx.body = orderDto(r.order)
@@ -96,14 +100,14 @@ export function orderRoutes (d: OrderRouteDeps, guard: Middleware<AppState>, ope
   router.post('/v1/micropay', guard, keys, async (ctx) => {
     const body = MicropayBody.parse(ctx.request.body)
     const store = await d.micropay.store(callerOf(ctx).scope, body.storeId)
-    micropayAnswer(ctx, await d.micropay.charge(store, body, null))
+    micropayAnswer(ctx, await d.micropay.charge(store, body, null, requestKeyOf(ctx)))
   })
   doc('post', '/v1/mobile/micropay', '店员刷卡收款（管理二维码的微信会话）：商户管理员、店长或本店店员', { body: MicropayBody, mobile: true, tag: '刷卡支付', responses: micropayResponses })
   router.post('/v1/mobile/micropay', mobile, mobileKeys, async (ctx) => {
     const body = MicropayBody.parse(ctx.request.body)
     const roles = rolesOf(ctx)
     const store = await d.micropay.store(scopeOfRoles(roles), body.storeId)
-    micropayAnswer(ctx, await d.micropay.charge(store, body, cashierAt(roles, store).id))
+    micropayAnswer(ctx, await d.micropay.charge(store, body, cashierAt(roles, store).id, requestKeyOf(ctx)))
   })
 
   doc('get', '/v1/orders/:id', '订单详情（设备据此轮询刷卡支付结果）')

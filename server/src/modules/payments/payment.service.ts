@@ -4,6 +4,7 @@ import type { Outbox } from '../../outbox'
 import type { Clock } from '../../clock'
 import type { Db, Executor, Tx } from '../../db/client'
 import type { SecretBox } from '../../secrets'
+import type { Metrics } from '../../metrics'
 import type { ChannelRegistry } from '../../channels/registry'
 import { ChannelSignatureError, type ChannelCredentials, type ChannelName, type ChannelNotification, type ChannelOutcome, type ClientPayParams, type PayMethod, type RawRequest, type RefundOutcome } from '../../channels/types'
 import { merchantSecretContext } from '../tenancy/merchants.service'
@@ -28,7 +29,8 @@ export interface PaymentVoucher { couponId: string, stockId: string, amountFen: 
 
 export const NO_PAYMENT_EVENTS: PaymentEvents = { paid: async () => {}, refunded: async () => {} }
 
-export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string, events?: PaymentEvents, outbox: Outbox }
+/** `metrics` observes the notification lag (O3); absent, nothing is measured. */
+export interface PaymentDeps { db: Db, clock: Clock, newId: IdGenerator, box: SecretBox, channels: ChannelRegistry, publicUrl: string, events?: PaymentEvents, outbox: Outbox, metrics?: Pick<Metrics, 'notificationLag'> }
 
 /** How long a customer has to pay a one-code order before it is closed. */
 export const ORDER_TTL_MS = 15 * 60_000
@@ -210,6 +212,11 @@ export class PaymentService {
     if (channel === 'alipay' && note.sellerId !== undefined && creds.channel === 'alipay' && creds.sellerId !== undefined && note.sellerId !== creds.sellerId) {
       await this.#incident(order.id, 'notification_merchant_mismatch', { sellerId: note.sellerId })
       return { ok: false }
+    }
+    if (note.outcome.kind === 'succeeded') {
+      // Clocks differ by a little: a notification "before" it was paid counts as no lag.
+      const lag = (this.deps.clock.now().getTime() - note.outcome.paidAt.getTime()) / 1000
+      if (Number.isFinite(lag)) this.deps.metrics?.notificationLag.observe({ channel }, Math.max(0, lag))
     }
     await this.#applyOutcome(order, note.outcome)
     return { ok: true }

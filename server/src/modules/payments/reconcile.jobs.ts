@@ -159,8 +159,12 @@ export class PaymentReconciler {
       // The close or reverse was refused because it had been paid after all.
       case 'succeeded': return await this.deps.payments.applyOutcome(order, outcome)
       // CLOSED / REVOKED / TRADE_CLOSED / TRADE_REFUNDED, or "no such order" (never created, never
-      // scanned): it can no longer be paid.
-      case 'failed': return await this.deps.payments.endOrder(order, micropay ? 'reversed' : 'closed', outcome)
+      // scanned): it can no longer be paid. A micropay still `created` (the process died before the
+      // channel answered the create) has to pass through pending: created → reversed is no transition.
+      case 'failed': {
+        const open = micropay && order.status === 'created' ? await this.deps.payments.applyOutcome(order, { kind: 'pending', raw: outcome.raw }) : order
+        return await this.deps.payments.endOrder(open, micropay ? 'reversed' : 'closed', outcome)
+      }
       case 'pending':
       case 'unknown':
         throw new NotSettledYet(`${micropay ? 'reverse' : 'close'} not confirmed by ${order.payPlatform}: ${outcome.kind === 'unknown' ? outcome.reason : 'still open'}`)

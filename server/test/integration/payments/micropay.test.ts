@@ -1,4 +1,5 @@
 import request from 'supertest'
+import { idempotencyKeys } from '../../../src/http/idempotency.schema'
 import { orders } from '../../../src/modules/payments/payment.schema'
 import { transitionOrder } from '../../../src/modules/payments/payment.repo'
 import { useTestDatabase } from '../../helpers/database'
@@ -50,6 +51,24 @@ describe('micropay', () => {
 
     const ali = await pay(s, { authCode: ALIPAY_CODE }).expect(200)
     expect(ali.body).toMatchObject({ status: 'succeeded', payPlatform: 'alipay', method: 'alipay_micropay' })
+  })
+
+  it('charges once per Idempotency-Key even when the first request died before its answer was stored', async () => {
+    const s = await shop(live, db(), c())
+    const first = await pay(s, { amountFen: 777 }).set('idempotency-key', 'pos-1-0001').expect(200)
+    expect(first.body.status).toBe('succeeded')
+    // As if the first request's process died after charging: its key was never marked done, and
+    // a retry takes it over once the lease lapsed (here: the row is gone).
+    await db().db.delete(idempotencyKeys)
+    const retried = await pay(s, { amountFen: 777 }).set('idempotency-key', 'pos-1-0001').expect(200)
+    expect(retried.body).toMatchObject({ id: first.body.id, status: 'succeeded', outTradeNo: first.body.outTradeNo })
+    const charged = (await c().sim<Array<{ out_trade_no: string, amount: { total: number } }>>('wxpay', 'GET', '/__sim/wxpay/orders')).body.filter((o) => o.amount.total === 777)
+    expect(charged).toHaveLength(1)
+    expect((await db().db.select().from(orders)).filter((o) => o.amountFen === 777)).toHaveLength(1)
+    // Another payment under that key is refused, not charged.
+    await db().db.delete(idempotencyKeys)
+    const other = await pay(s, { amountFen: 778 }).set('idempotency-key', 'pos-1-0001').expect(409)
+    expect(other.body.error.code).toBe('idempotency_key_reused')
   })
 
   it('waits a few seconds for a customer who confirms quickly', async () => {
