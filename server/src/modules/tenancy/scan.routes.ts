@@ -213,8 +213,10 @@ export function scanRoutes (s: TenancyServices, d: ScanDeps): Router<AppState, D
     if (component === null) throw new AppError('not_found', 'route_not_found')
     const q = { timestamp: str(ctx.query.timestamp) ?? '', nonce: str(ctx.query.nonce) ?? '', sig: str(ctx.query.msg_signature) ?? '' }
     const raw = typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : ''
-    const encrypted = String((xml.parse(raw) as { xml?: { Encrypt?: unknown } }).xml?.Encrypt ?? '')
-    if (encrypted === '' || !component.crypt.verify(q.timestamp, q.nonce, encrypted, q.sig)) {
+    // Anything that is not WeChat's signed XML (malformed, hostile) is refused, never a 500.
+    const encrypted = (() => { try { return String((xml.parse(raw) as { xml?: { Encrypt?: unknown } }).xml?.Encrypt ?? '') } catch { return '' } })()
+    const verified = (() => { try { return encrypted !== '' && component.crypt.verify(q.timestamp, q.nonce, encrypted, q.sig) } catch { return false } })()
+    if (!verified) {
       throw new AppError('authentication', 'unauthenticated', 'msg_signature 校验失败')
     }
     const event = (xml.parse(component.crypt.decrypt(encrypted)) as { xml: Record<string, string> }).xml
