@@ -120,7 +120,7 @@ export function splitPayment (amountFen: number, principalFen: number, bonusFen:
 export function splitRefund (amountFen: number, p: { principalFen: number, bonusFen: number, refundedPrincipalFen: number, refundedBonusFen: number }): { principalFen: Fen, bonusFen: Fen } {
   const leftP = p.principalFen - p.refundedPrincipalFen
   const leftB = p.bonusFen - p.refundedBonusFen
-  if (amountFen > leftP + leftB) throw new AppError('conflict', 'refund_exceeds_payment', `最多还可退 ${(leftP + leftB) / 100} 元`, { param: 'amountFen' })
+  if (amountFen > leftP + leftB) throw new AppError('conflict', 'refund_exceeds_payment', `最多还可退 ${fenToYuanString(fen(leftP + leftB))} 元`, { param: 'amountFen' })
   if (amountFen === leftP + leftB) return { principalFen: fen(leftP), bonusFen: fen(leftB) }
   const total = p.principalFen + p.bonusFen
   const bonus = Math.min(leftB, Math.floor(amountFen * p.bonusFen / total))

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import {
   AppError,
   fen,
+  fenToYuanString,
   MAX_PAY_FEN,
   MAX_PAY_QUANTITY,
   MAX_REMARK_LENGTH,
@@ -297,7 +298,7 @@ export class PayService {
  */
 function amountOf (qr: ResolvedQr, body: CreatePayOrderBody): { amountFen: Fen, quantity?: number } {
   const outOfRange = (param: string): AppError =>
-    new AppError('invalid_request', 'amount_out_of_range', `金额应在 0.01 元至 ${MAX_PAY_FEN / 100} 元之间`, { param })
+    new AppError('invalid_request', 'amount_out_of_range', `金额应在 0.01 元至 ${fenToYuanString(fen(MAX_PAY_FEN))} 元之间`, { param })
   if (qr.unitPriceFen !== undefined) {
     if (body.amountFen !== undefined) throw new AppError('invalid_request', 'validation_failed', '定额二维码按数量付款，请不要填写金额', { param: 'amountFen' })
     if (body.quantity === undefined) throw new AppError('invalid_request', 'validation_failed', '请选择购买数量', { param: 'quantity' })
