@@ -15,12 +15,13 @@ describe('logger redaction', () => {
       authorization: 'Bearer eyJhbGciOi.token.value',
       merchant: { apiV3Key: 'abcdefghijABCDEFGHIJ0123456789ab', privateKey: '-----BEGIN PRIVATE KEY-----' },
       customer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', phone: '13800138000' },
+      order: { payerId: '2088102146225135' },
       req: { headers: { cookie: 'sid=123456' } },
       staff: [{ mobile: '13900139000' }],
       amountFen: 1250,
     }, 'paid')
     const out = text()
-    for (const secret of ['eyJhbGciOi', 'abcdefghijABCDEFGHIJ', 'BEGIN PRIVATE', 'oUpF8uMuAJO', '13800138000', 'sid=123456', '13900139000']) {
+    for (const secret of ['eyJhbGciOi', 'abcdefghijABCDEFGHIJ', 'BEGIN PRIVATE', 'oUpF8uMuAJO', '13800138000', 'sid=123456', '13900139000', '2088102146225135']) {
       expect(out).not.toContain(secret)
     }
     expect(out).toContain('"amountFen":1250')

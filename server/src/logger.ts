@@ -20,7 +20,7 @@ const SENSITIVE = [
   'app_refresh_token', 'componentAccessToken', 'component_access_token', 'authorizer_access_token', 'authorizer_refresh_token',
   'component_verify_ticket', 'apiTicket', 'jsapi_ticket', 'agencyToken', 'metricsToken',
   // people
-  'openid', 'openId', 'sub_openid', 'buyerId', 'buyer_id', 'phone', 'mobile', 'adminPhone', 'idCard',
+  'openid', 'openId', 'sub_openid', 'buyerId', 'buyer_id', 'payerId', 'payer_id', 'phone', 'mobile', 'adminPhone', 'idCard',
 ]
 
 export const REDACT_PATHS = SENSITIVE.flatMap((key) => {

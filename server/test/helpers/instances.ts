@@ -6,7 +6,7 @@ import { ENV_VARIABLES } from '../../src/config'
 
 const REPO_ROOT = path.resolve(__dirname, '../../..')
 const MAIN = path.join(REPO_ROOT, 'server/src/main.ts')
-/** Kept of each instance's stdout and stderr, for failure messages. */
+/** Kept of each instance's stdout and stderr by default, for failure messages. */
 const OUTPUT_LIMIT = 64 * 1024
 
 /** A yima server running as its own process, exactly as `npm start -w server` runs it. */
@@ -18,7 +18,7 @@ export interface Instance {
   readonly url: string
   /** Resolves when the process has exited, however. */
   readonly exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
-  /** The tail of its stdout and stderr. */
+  /** The tail of its stdout and stderr (`outputLimit` characters). */
   output: () => string
   /** Polls `/readyz` until it answers 200. */
   waitReady: (timeoutMs?: number) => Promise<void>
@@ -34,7 +34,7 @@ export interface Instance {
  * or CI's settings cannot leak in). Give `PORT: '0'`: the port is read from the startup banner.
  * Resolves once the server listens and `/readyz` answers 200; rejects with its output otherwise.
  */
-export async function startInstance (name: string, env: Readonly<Record<string, string>>, o: { readyTimeoutMs?: number } = {}): Promise<Instance> {
+export async function startInstance (name: string, env: Readonly<Record<string, string>>, o: { readyTimeoutMs?: number, outputLimit?: number } = {}): Promise<Instance> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(ENV_VARIABLES as string[]).includes(k)))
   const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, MAIN], {
     cwd: REPO_ROOT,
@@ -43,7 +43,7 @@ export async function startInstance (name: string, env: Readonly<Record<string, 
   })
   let output = ''
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT)
+    output = (output + chunk.toString('utf8')).slice(-(o.outputLimit ?? OUTPUT_LIMIT))
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)

@@ -1,25 +1,18 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { eq, sql } from 'drizzle-orm'
-import pg from 'pg'
-import { createIdGenerator } from '@yima/shared'
-import { serverEnv } from '../../../sandbox/src/server-env'
 import { CloudPayClient, type CloudPayResponse } from '../../src/cloudpay/client'
 import { openDatabase, type Database } from '../../src/db/client'
-import { wechatIdentities } from '../../src/modules/identity'
 import { orders, paymentIncidents, refunds } from '../../src/modules/payments/payment.schema'
 import { reportHourly } from '../../src/modules/reports/reports.schema'
-import { createAccount } from '../factories/accounts'
-import { merchantBody, newSubMchId, spBody } from '../factories/tenants'
 import { useChannels } from '../helpers/channels'
 import { onPostgres } from '../helpers/database'
 import { freePort, startInstance, type Instance } from '../helpers/instances'
+import { cloudPayTenant, consoleSession, instanceEnv, scratchDatabase, type CloudPayTenant } from '../helpers/live-tenant'
 import { WECHAT_CODE } from '../helpers/payments'
-import { withDatabaseName } from '../helpers/postgres'
 import { reliabilityCounts } from './counts'
 
 /*
@@ -73,8 +66,7 @@ describeOnPostgres(TITLE, () => {
   // Jest runs this body even when the block is skipped: nothing here may need DATABASE_URL.
   const channels = useChannels()
   const base = process.env.DATABASE_URL ?? ''
-  // Not yima_t_…: a test run starting meanwhile (global-setup.ts) drops those as stale.
-  const dbName = `yima_rel_crash_${randomBytes(4).toString('hex')}`
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined
   let dataDir: string | undefined
   const env: Record<string, string> = {}
   let instance: Instance | undefined
@@ -85,21 +77,8 @@ describeOnPostgres(TITLE, () => {
     const c = channels.get()
     const port = await freePort()
     dataDir = mkdtempSync(path.join(tmpdir(), 'yima-crash-'))
-    await admin(base, `create database "${dbName}"`)
-    Object.assign(env, await serverEnv(c.sandbox), {
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: withDatabaseName(base, dbName),
-      DATABASE_POOL_MAX: '10',
-      DATA_DIR: dataDir,
-      SECRETS_KEY: randomBytes(32).toString('base64'),
-      SESSION_SECRET: randomBytes(48).toString('base64url'),
-      LOG_LEVEL: 'error',
-      OUTBOX_POLL_MS: '200',
-      SHUTDOWN_TIMEOUT_MS: '2000',
-    })
+    scratch = await scratchDatabase(base, 'yima_rel_crash')
+    Object.assign(env, await instanceEnv(c.sandbox, { port, databaseUrl: scratch.url, dataDir }, { LOG_LEVEL: 'error' }))
     receiver.server = createServer((req, res) => {
       let body = ''
       req.setEncoding('utf8')
@@ -128,46 +107,17 @@ describeOnPostgres(TITLE, () => {
     await instance?.stop()
     await database?.close()
     await new Promise((resolve) => receiver.server?.close(resolve) ?? resolve(undefined))
-    await admin(base, `drop database if exists "${dbName}" with (force)`)
+    await scratch?.drop()
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
   }, 60_000)
 
   /** The console, as the SP's operator uses it, on the instance: an SP whose callback URL is the receiver, a merchant, a store. */
-  async function tenant (): Promise<{ client: CloudPayClient, mchKey: (extra?: Record<string, unknown>) => Record<string, unknown>, prefix: string, merchantId: string }> {
-    const c = channels.get()
+  async function tenant (): Promise<CloudPayTenant> {
     const url = (instance as Instance).url
-    const account = await createAccount(database as Database)
-    await db().insert(wechatIdentities).values({ id: createIdGenerator()('wid'), accountId: account.id, appId: 'wx0000000000000000', openid: `o${randomBytes(12).toString('hex')}`, boundAt: new Date() })
-    const call = async (method: string, route: string, body: object, token?: string): Promise<any> => {
-      const res = await fetch(`${url}${route}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-        body: JSON.stringify(body),
-      })
-      const text = await res.text()
-      if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`)
-      return JSON.parse(text)
-    }
-    const { accessToken } = await call('POST', '/v1/auth/login', { login: account.login, password: account.password })
-    const sp = await call('POST', '/v1/service-providers', spBody(c, { tradeCallbackUrl: `${receiver.url}/sp` }), accessToken)
-    const created = await call('POST', '/v1/merchants', merchantBody(sp.id, await newSubMchId(c)), accessToken)
-    const store = await call('POST', `/v1/merchants/${created.merchant.id}/stores`, { name: '收银一号店' }, accessToken)
-    // The driver's fetch gives up on a request the killed server will never answer.
-    const client = new CloudPayClient({
-      baseUrl: url,
-      authenKey: created.credentials.authenKey,
-      outMchId: sp.outMchId,
-      outSubMchId: created.merchant.outSubMchId,
-      signingPrivateKey: created.credentials.signingPrivateKey,
-      fetch: async (input, init) => await fetch(input, { ...init, signal: AbortSignal.timeout(30_000) }),
-    })
-    receiver.client = client
-    return {
-      client,
-      mchKey: (extra = {}) => client.mchKey({ out_shop_id: store.outShopId, pay_platform: 1, ...extra }),
-      prefix: created.merchant.orderPrefix,
-      merchantId: created.merchant.id,
-    }
+    const session = await consoleSession(url, database as Database)
+    const t = await cloudPayTenant(url, session, channels.get(), { tradeCallbackUrl: `${receiver.url}/sp`, storeName: '收银一号店', callTimeoutMs: 30_000 })
+    receiver.client = t.client
+    return t
   }
 
   it('loses no paid order, doubles nothing and delivers every callback across SIGKILLs and restarts', async () => {
@@ -220,7 +170,7 @@ describeOnPostgres(TITLE, () => {
 
     const refundTasks: Array<Promise<void>> = []
     const payment = async (i: number): Promise<void> => {
-      const outTradeNo = `${t.prefix}${tag}${i.toString(36)}`
+      const outTradeNo = `${t.merchant.orderPrefix}${tag}${i.toString(36)}`
       const fee = 100 + i
       let paid = false
       if (random() < MICROPAY_SHARE) {
@@ -335,10 +285,10 @@ describeOnPostgres(TITLE, () => {
 
     // The truth: what WeChat holds, against the database.
     const wx = new Map((await c.sim<Array<{ out_trade_no: string, trade_state: string, refunds: Array<{ out_refund_no: string, status: string, amount: { refund: number } }> }>>('wxpay', 'GET', '/__sim/wxpay/orders')).body
-      .filter((o) => o.out_trade_no.startsWith(`${t.prefix}${tag}`))
+      .filter((o) => o.out_trade_no.startsWith(`${t.merchant.orderPrefix}${tag}`))
       .map((o) => [o.out_trade_no, o]))
-    const local = await db().select().from(orders).where(eq(orders.merchantId, t.merchantId))
-    const localRefunds = await db().select().from(refunds).where(eq(refunds.merchantId, t.merchantId))
+    const local = await db().select().from(orders).where(eq(orders.merchantId, t.merchant.id))
+    const localRefunds = await db().select().from(refunds).where(eq(refunds.merchantId, t.merchant.id))
     const incidents = await db().select().from(paymentIncidents)
     const violations: string[] = []
     const byNo = new Map(local.map((o) => [o.outTradeNo, o]))
@@ -380,7 +330,7 @@ describeOnPostgres(TITLE, () => {
       tradeFen: sql<number>`coalesce(sum(${reportHourly.tradeFen}), 0)::bigint`,
       refunds: sql<number>`coalesce(sum(${reportHourly.refundCount}), 0)::int`,
       refundFen: sql<number>`coalesce(sum(${reportHourly.refundFen}), 0)::bigint`,
-    }).from(reportHourly).where(eq(reportHourly.merchantId, t.merchantId))
+    }).from(reportHourly).where(eq(reportHourly.merchantId, t.merchant.id))
     const succeeded = local.filter((o) => o.status === 'succeeded')
     const countedRefunds = localRefunds.filter((r) => r.status !== 'failed')
     const expected = {
@@ -419,9 +369,3 @@ describeOnPostgres(TITLE, () => {
     expect(succeeded.length).toBeGreaterThan(PAYMENTS / 2)
   }, 30 * 60_000)
 })
-
-async function admin (url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try { await client.query(statement) } finally { await client.end() }
-}

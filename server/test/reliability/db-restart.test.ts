@@ -6,21 +6,15 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { eq, sql } from 'drizzle-orm'
-import pg from 'pg'
-import { createIdGenerator } from '@yima/shared'
-import { serverEnv } from '../../../sandbox/src/server-env'
 import { CloudPayClient } from '../../src/cloudpay/client'
 import { openDatabase, type Database } from '../../src/db/client'
-import { wechatIdentities } from '../../src/modules/identity'
 import { orders } from '../../src/modules/payments/payment.schema'
 import { reportHourly } from '../../src/modules/reports/reports.schema'
-import { createAccount } from '../factories/accounts'
-import { merchantBody, newSubMchId, spBody } from '../factories/tenants'
 import { useChannels } from '../helpers/channels'
 import { onPostgres } from '../helpers/database'
 import { freePort, startInstance, type Instance } from '../helpers/instances'
+import { cloudPayTenant, consoleSession, instanceEnv, scratchDatabase } from '../helpers/live-tenant'
 import { WECHAT_CODE } from '../helpers/payments'
-import { withDatabaseName } from '../helpers/postgres'
 import { reliabilityCounts } from './counts'
 
 /*
@@ -77,8 +71,7 @@ interface Outcome {
 describeOnPostgres(TITLE, () => {
   const channels = useChannels()
   const base = process.env.DATABASE_URL ?? ''
-  // Not yima_t_…: a test run starting meanwhile (global-setup.ts) drops those as stale.
-  const dbName = `yima_rel_dbr_${randomBytes(4).toString('hex')}`
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>> | undefined
   let dataDir: string | undefined
   const env: Record<string, string> = {}
   let instance: Instance | undefined
@@ -92,7 +85,7 @@ describeOnPostgres(TITLE, () => {
     const c = channels.get()
     const port = await freePort()
     dataDir = mkdtempSync(path.join(tmpdir(), 'yima-dbr-'))
-    await admin(base, `create database "${dbName}"`)
+    scratch = await scratchDatabase(base, 'yima_rel_dbr')
     receiver = createServer((req, res) => {
       let body = ''
       req.setEncoding('utf8')
@@ -107,20 +100,7 @@ describeOnPostgres(TITLE, () => {
       })
     })
     await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve))
-    Object.assign(env, await serverEnv(c.sandbox), {
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: withDatabaseName(base, dbName),
-      DATABASE_POOL_MAX: '10',
-      DATA_DIR: dataDir,
-      SECRETS_KEY: randomBytes(32).toString('base64'),
-      SESSION_SECRET: randomBytes(48).toString('base64url'),
-      LOG_LEVEL: 'fatal',
-      OUTBOX_POLL_MS: '200',
-      SHUTDOWN_TIMEOUT_MS: '2000',
-    })
+    Object.assign(env, await instanceEnv(c.sandbox, { port, databaseUrl: scratch.url, dataDir }, { LOG_LEVEL: 'fatal' }))
     instance = await startInstance('db-restart', env)
     database = await openDatabase({ kind: 'postgres', url: env.DATABASE_URL as string, poolMax: 2 })
   }, 240_000)
@@ -130,10 +110,7 @@ describeOnPostgres(TITLE, () => {
     await instance?.stop()
     await database?.close()
     await new Promise((resolve) => receiver?.close(resolve) ?? resolve(undefined))
-    // Right after a restart the cluster may still be starting up.
-    for (let i = 0; ; i++) {
-      try { await admin(base, `drop database if exists "${dbName}" with (force)`); break } catch (err) { if (i >= 30) throw err; await sleep(1_000) }
-    }
+    await scratch?.drop()
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
   }, 120_000)
 
@@ -143,29 +120,14 @@ describeOnPostgres(TITLE, () => {
     const pid = (instance as Instance).pid
 
     // The tenant, through the instance's console API: an SP (callbacks to the receiver), a merchant, a store.
-    const account = await createAccount(database as Database)
-    await db().insert(wechatIdentities).values({ id: createIdGenerator()('wid'), accountId: account.id, appId: 'wx0000000000000000', openid: `o${randomBytes(12).toString('hex')}`, boundAt: new Date() })
-    const setup = async (route: string, body: object, token?: string): Promise<any> => {
-      const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) })
-      const text = await res.text()
-      if (res.status >= 300) throw new Error(`POST ${route}: ${res.status} ${text}`)
-      return JSON.parse(text)
-    }
-    const { accessToken: token } = await setup('/v1/auth/login', { login: account.login, password: account.password })
+    const session = await consoleSession(url, database as Database)
     const receiverUrl = `http://127.0.0.1:${(receiver?.address() as AddressInfo).port}`
-    const sp = await setup('/v1/service-providers', spBody(c, { tradeCallbackUrl: `${receiverUrl}/sp` }), token)
-    const created = await setup('/v1/merchants', merchantBody(sp.id, await newSubMchId(c)), token)
-    const store = await setup(`/v1/merchants/${created.merchant.id}/stores`, { name: '重启测试店' }, token)
-    const merchantId = created.merchant.id as string
-    const prefix = created.merchant.orderPrefix as string
-    const cpay = new CloudPayClient({
-      baseUrl: url,
-      authenKey: created.credentials.authenKey,
-      outMchId: sp.outMchId,
-      outSubMchId: created.merchant.outSubMchId,
-      fetch: async (input, init) => await fetch(input, { ...init, signal: AbortSignal.timeout(HANG_MS) }),
-    })
-    const mchKey = { ...cpay.mchKey({ out_shop_id: store.outShopId, pay_platform: 1 }) }
+    const t = await cloudPayTenant(url, session, c, { tradeCallbackUrl: `${receiverUrl}/sp`, storeName: '重启测试店', callTimeoutMs: HANG_MS })
+    const token = session.accessToken
+    const merchantId = t.merchant.id
+    const prefix = t.merchant.orderPrefix
+    const cpay = t.client
+    const mchKey = t.mchKey()
 
     const outcomes: Outcome[] = []
     const known: Array<{ id: string, outTradeNo: string }> = []
@@ -209,7 +171,7 @@ describeOnPostgres(TITLE, () => {
       const pick = n % 4
       if (pick === 0) {
         const key = randomUUID()
-        const body = { storeId: store.id, authCode: WECHAT_CODE, amountFen: 100 + n }
+        const body = { storeId: t.store.id, authCode: WECHAT_CODE, amountFen: 100 + n }
         const attempt = async (): Promise<Outcome> => {
           const r = await rest('rest micropay', 'POST', '/v1/micropay', body, { 'idempotency-key': key })
           if (r.kind === 'ok') known.push({ id: r.body.id, outTradeNo: r.body.outTradeNo })
@@ -351,9 +313,3 @@ describeOnPostgres(TITLE, () => {
     expect(readiness.length).toBeGreaterThan(0)
   }, 10 * 60_000)
 })
-
-async function admin (url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try { await client.query(statement) } finally { await client.end() }
-}

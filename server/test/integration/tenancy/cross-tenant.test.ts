@@ -16,6 +16,7 @@ import { createMerchant, createSp, newSubMchId, spBody } from '../../factories/t
 import { approvedCardSubMerchant, CARD_BODY } from '../../factories/cards'
 import { isCpayPath } from '../../../src/cloudpay/router'
 import { cardMembers, cardPayments } from '../../../src/modules/cards/cards.schema'
+import { reliabilityCounts } from '../../reliability/counts'
 
 /*
  * T9, generated: every route of the app × every kind of caller of tenant A × the ids and bodies of
@@ -415,6 +416,7 @@ describe('no request crosses tenants (T9)', () => {
     }
     expect(crossings).toEqual([])
     expect(checked).toBeGreaterThan(150)
+    reliabilityCounts.add('security: tenant matrix requests', checked)
     // And the same callers do reach their own tenant (the matrix is not passing by refusing everything).
     await a.owner.get(`/v1/merchants/${a.merchant.id}`).expect(200)
     await a.agent.get(`/v1/merchants/${a.agentMerchant.id}`).expect(200)

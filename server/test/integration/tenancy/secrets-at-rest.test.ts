@@ -7,6 +7,7 @@ import { useChannels, startLiveApp } from '../../helpers/channels'
 import { scan, simUser } from '../../helpers/scan'
 import { consoleUser } from '../../factories/console'
 import { createMerchant, createSp, newSubMchId, spBody } from '../../factories/tenants'
+import { reliabilityCounts } from '../../reliability/counts'
 
 /*
  * Issue 4 "must show": after secrets of every kind have gone through the API, a dump of the
@@ -101,6 +102,7 @@ it('a dump of the database contains no plaintext secret', async () => {
     values.flatMap((v) => [logical.includes(v) ? `${name} (rows)` : null, physical.includes(v) ? `${name} (${onPostgres() ? 'pg_dump' : 'data files'})` : null]))
     .filter((x): x is string => x !== null)
   expect(found).toEqual([])
+  reliabilityCounts.add('security: secrets searched for', Object.values(secrets).flat().length)
   // The dump is real: it holds the public parts that are meant to be kept.
   expect(logical).toContain(created.merchant.outSubMchId)
   expect(physical).toContain(created.merchant.outSubMchId)
