@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm'
+import { isNull, sql } from 'drizzle-orm'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Clock } from './clock'
 import type { Db } from './db/client'
+import { paymentIncidents } from './modules/payments/payment.schema'
 import { outboxJobs } from './outbox/outbox.schema'
 
 /**
@@ -33,6 +34,8 @@ export interface OutboxDepth {
 export interface MetricsOptions {
   /** Read at scrape time for the outbox gauges; without it they are not registered. */
   outbox?: () => Promise<OutboxDepth>
+  /** Read at scrape time: unresolved payment incidents by kind; without it the gauge is not registered. */
+  incidents?: () => Promise<Map<string, number>>
   clock?: Clock
 }
 
@@ -68,6 +71,7 @@ export function createMetrics (o: MetricsOptions = {}): Metrics {
     registers: [registry],
   })
   if (o.outbox !== undefined) registerOutboxGauges(registry, o.outbox, o.clock ?? { now: () => new Date() })
+  if (o.incidents !== undefined) registerIncidentGauge(registry, o.incidents)
   return { registry, http, channelCalls, channelCallDuration, notificationLag }
 }
 
@@ -123,4 +127,32 @@ export async function readOutboxDepth (db: Db, now: Date): Promise<OutboxDepth> 
       .mapWith(outboxJobs.nextAttemptAt),
   }).from(sql`(select 1) as one`)
   return { pending: row?.pending ?? 0, running: row?.running ?? 0, dead: row?.dead ?? 0, oldestDueAt: row?.oldestDueAt ?? null }
+}
+
+/**
+ * `yima_payment_incidents{kind}`: what the channels said that yima would not apply — an amount that
+ * differs from the order's, a success after the order was closed, a notification that did not
+ * verify or named another merchant. Each needs a person (money may have moved at the channel that
+ * yima does not show), so an increase is worth an alert; nothing else surfaces them.
+ */
+function registerIncidentGauge (registry: Registry, read: () => Promise<Map<string, number>>): void {
+  new Gauge({ // eslint-disable-line no-new -- registered in `registry`
+    name: 'yima_payment_incidents',
+    help: 'Unresolved payment incidents (amount mismatches, late successes, unverified or misdirected notifications…) by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect () {
+      const counts = await read().catch(() => null)
+      this.reset()
+      if (counts === null) return
+      for (const [kind, n] of counts) this.set({ kind }, n)
+    },
+  })
+}
+
+/** Unresolved incidents by kind, from the partial index on open incidents. */
+export async function readOpenIncidents (db: Db): Promise<Map<string, number>> {
+  const rows = await db.select({ kind: paymentIncidents.kind, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(paymentIncidents).where(isNull(paymentIncidents.resolvedAt)).groupBy(paymentIncidents.kind)
+  return new Map(rows.map((r) => [r.kind, r.n]))
 }

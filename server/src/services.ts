@@ -10,7 +10,7 @@ import { ReportsService } from './modules/reports/reports.service'
 import type { ScanTokens } from './modules/tenancy/scan-tokens'
 import type { WechatComponent } from './channels/wechat-mp/component'
 import { secretBoxFrom, type SecretBox } from './secrets'
-import { createMetrics, readOutboxDepth, type Metrics } from './metrics'
+import { createMetrics, readOpenIncidents, readOutboxDepth, type Metrics } from './metrics'
 import { createChannelRegistry, createDepositRegistry, type ChannelRegistry } from './channels/registry'
 import { DEPOSIT_SYNC_TOPIC, DepositService } from './modules/deposits/deposit.service'
 import { PaymentService, type PaymentEvents } from './modules/payments/payment.service'
@@ -84,7 +84,7 @@ export interface Services {
 /** One instance of every service, shared by the HTTP routes and the job worker. */
 export function createServices (d: { config: ServiceConfig, db: Db, clock: Clock, newId: IdGenerator, metrics?: Metrics }): Services {
   const box = secretBoxFrom(d.config)
-  const metrics = d.metrics ?? createMetrics({ outbox: async () => await readOutboxDepth(d.db, d.clock.now()), clock: d.clock })
+  const metrics = d.metrics ?? createMetrics({ outbox: async () => await readOutboxDepth(d.db, d.clock.now()), incidents: async () => await readOpenIncidents(d.db), clock: d.clock })
   const audit = new AuditLog({ clock: d.clock, newId: d.newId })
   // Handlers are filled in below; the outbox only checks a topic exists when a job is enqueued.
   const jobHandlers: Record<string, JobHandlers[string]> = {}

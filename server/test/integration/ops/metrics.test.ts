@@ -96,6 +96,18 @@ describe('/metrics', () => {
     expect(sample(text, 'yima_http_request_duration_seconds_count', '{method="POST",route="/hooks/:channel/:orderId",status="204"}')).toBeGreaterThanOrEqual(1)
   })
 
+  it('counts the payment incidents a person has to look at, by kind', async () => {
+    const kind = '{kind="unverified_notification"}'
+    const before = sample(await scrape(), 'yima_payment_incidents', kind) ?? 0
+    const s = await shop(live, database.get(), channels.get())
+    const { order } = await live.services.payments.create({ merchantId: s.merchant.id, sourceType: 'one_code', tradeType: 'one_code', method: 'wechat_jsapi', amountFen: fen(900), description: '好味餐饮', payerId: OPENID })
+    // WeChat's first notification arrives with a signature that does not verify.
+    expect((await channels.get().sim('wxpay', 'POST', '/__sim/faults', { route: 'wxpay:notify', mode: 'SIGN_BAD', count: 1 })).status).toBeLessThan(300)
+    expect((await channels.get().sim('wxpay', 'POST', '/__sim/wxpay/pay', { out_trade_no: order.outTradeNo })).status).toBe(200)
+    await sandboxIdle(channels.get())
+    expect(sample(await scrape(), 'yima_payment_incidents', kind)).toBe(before + 1)
+  })
+
   it('answers 404 without the bearer token, from anywhere, and 200 with it', async () => {
     const app = live.app.callback()
     // The token is set: a request relayed from the internet, or one with a wrong token, finds nothing here.
