@@ -29,10 +29,12 @@ export interface Transition<R> { row: R, changed: boolean }
 /**
  * Moves an order to `to` from any state the table allows. When another writer got there first
  * with the same target, it is a duplicate (changed: false); any other state is a conflict.
+ * `o.countedByCaller`: the caller is in a transaction and calls rollupPayment itself, last, when
+ * the order changed (see PaymentService's success path).
  */
-export async function transitionOrder (exec: Executor, id: string, to: OrderStatus, patch: Partial<typeof orders.$inferInsert> = {}, at: Date = new Date()): Promise<Transition<OrderRow>> {
+export async function transitionOrder (exec: Executor, id: string, to: OrderStatus, patch: Partial<typeof orders.$inferInsert> = {}, at: Date = new Date(), o: { countedByCaller?: boolean } = {}): Promise<Transition<OrderRow>> {
   // Success and reversal change the summaries (R1): their counters move in the same transaction.
-  const counted = to === 'succeeded' || to === 'reversed'
+  const counted = (to === 'succeeded' || to === 'reversed') && o.countedByCaller !== true
   const [row] = counted
     ? await exec.transaction(async (tx) => {
       const moved = await tx.update(orders).set({ ...patch, status: to, updatedAt: at })

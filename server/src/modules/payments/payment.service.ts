@@ -11,6 +11,7 @@ import { merchantSecretContext } from '../tenancy/merchants.service'
 import { spSecretContext } from '../tenancy/service-providers.service'
 import { merchants, serviceProviders, stores, type MerchantRow, type ServiceProviderRow } from '../tenancy/tenancy.schema'
 import { orders, paymentIncidents, refunds, type OrderRow, type RefundRow } from './payment.schema'
+import { rollupPayment } from '../reports/rollup'
 import { findOrderByOutTradeNo, insertOrder, transitionOrder, transitionRefund } from './payment.repo'
 import { MICROPAY_DEADLINE_MS, scheduleFollowUps } from './reconcile.jobs'
 
@@ -302,8 +303,14 @@ export class PaymentService {
         const vouchers = outcome.discounts ?? []
         const discount = { discountFen: fen(vouchers.reduce((s, v) => s + v.amountFen, 0)), noCashDiscountFen: fen(vouchers.reduce((s, v) => s + (v.noCash ? v.amountFen : 0), 0)) }
         return await this.deps.db.transaction(async (tx) => {
-          const moved = await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object, ...discount }, now)
-          if (moved.changed) await this.#events.paid(tx, moved.row, vouchers)
+          const moved = await transitionOrder(tx, order.id, 'succeeded', { channelTxnId: outcome.channelTxnId, paidAt: outcome.paidAt, channelRaw: outcome.raw as object, ...discount }, now, { countedByCaller: true })
+          if (moved.changed) {
+            await this.#events.paid(tx, moved.row, vouchers)
+            // Counted last: the hour's rollup row is shared by every payment at the same store, QR
+            // code and clerk, and its row lock is held until commit. Taken before the follow-ups
+            // were written, it made that store's payments wait on each other's whole transaction.
+            await rollupPayment(tx, moved.row, 1)
+          }
           return moved.row
         })
       }
