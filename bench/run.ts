@@ -1,7 +1,7 @@
 // npm run bench [-- <section>…]: every figure beside its baseline, measured in the same run, in one
-// table at the end. Sections: http, outbox, pay, dispatch, page, startup (all by default) and
-// reports (10M orders: minutes of seeding, so only when named, or when BENCH_KEEP=1 kept a seeded
-// database that the run then measures again).
+// table at the end. Sections: http, outbox, pay, dispatch, page, startup and reports (all by default).
+// reports needs PostgreSQL and seeds 10M orders into yima_bench_reports the first time (minutes), then
+// keeps that database so later runs measure it again without seeding; BENCH_KEEP=0 drops it after.
 // Engine: PostgreSQL when DATABASE_URL is set, else embedded PGlite in memory. The figures are meant
 // on PostgreSQL (PGlite is single-connection and in process: a development convenience).
 import { openDatabase } from '@yima/server/src/db/client'
@@ -10,7 +10,7 @@ import { httpBench, outboxBench } from './basics'
 import { dispatchBench } from './dispatch'
 import { pageBench } from './page'
 import { payBench } from './pay'
-import { reportsBench, seededReports } from './reports'
+import { reportsBench } from './reports'
 import { startupBench } from './startup'
 import { Table } from './table'
 import { agent } from './world'
@@ -51,15 +51,10 @@ async function main (): Promise<void> {
     }
   }
 
-  // Reports: when named, or (in a full run) when a seeded database was kept.
-  if (only.has('reports')) {
+  // Reports last, on a database of their own (not the one above); skipped with the reason on PGlite.
+  if (wanted('reports')) {
     process.stdout.write('\nreports\n')
     await reportsBench(url, table)
-  } else if (only.size === 0 && await seededReports(url)) {
-    process.stdout.write('\nreports (the kept yima_bench_reports, kept again)\n')
-    await reportsBench(url, table, { keep: true })
-  } else if (only.size === 0) {
-    table.skipped('report queries at 10M orders', 'not run (npm run bench -- reports)')
   }
 
   agent.destroy()
