@@ -35,6 +35,72 @@ export interface Database {
 
 pg.types.setTypeParser(INT8_OID, parseInt8)
 
+/** What a LISTENing connection reports; see `openListener`. */
+export interface ListenHandlers {
+  /** A notification on the channel arrived (the payload is not passed on). */
+  onNotify: () => void
+  /** The connection failed or ended after it was listening. Called at most once; open another to go on. */
+  onLost: (err: Error) => void
+}
+
+/** A LISTEN that `openListener` set up. */
+export interface Listener {
+  /** Stops listening and closes the connection; `onLost` is not called for it. */
+  close: () => Promise<void>
+}
+
+type OpenListener = (channel: string, handlers: ListenHandlers) => Promise<Listener>
+
+/** How to LISTEN on each database `openDatabase` opened, keyed by its `db`. */
+const listenerOpeners = new WeakMap<Db, OpenListener>()
+
+/**
+ * LISTENs on `channel` of the database `db` belongs to. On PostgreSQL this is a connection of its
+ * own, not one of the pool's (a pooled client is handed to other queries, and a pool drops idle
+ * ones), so it hears notifications from every connection and every server instance. On PGlite it
+ * is the instance's own `listen()`: its single backend hears its own NOTIFYs, delivered on commit as
+ * on PostgreSQL. Throws when the connection cannot be set up; resolves undefined for a `db` that
+ * `openDatabase` did not open (the caller goes without).
+ */
+export async function openListener (db: Db, channel: string, handlers: ListenHandlers): Promise<Listener | undefined> {
+  const open = listenerOpeners.get(db)
+  return open === undefined ? undefined : await open(channel, handlers)
+}
+
+async function listenOnPostgres (url: string, channel: string, handlers: ListenHandlers): Promise<Listener> {
+  // keepAlive: the connection is idle for good, so without probes a silently dropped one (a NAT or
+  // firewall timeout) would never report an error, and notifications would just stop.
+  const client = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 30_000, connectionTimeoutMillis: 10_000 })
+  let listening = false
+  let done = false
+  const lost = (err: Error): void => {
+    if (!listening || done) return
+    done = true
+    client.end().catch(() => {})
+    handlers.onLost(err)
+  }
+  // Without an 'error' listener an idle client whose server goes away would crash the process.
+  client.on('error', lost)
+  client.on('end', () => { lost(new Error('the listening connection was closed')) })
+  client.on('notification', (message) => { if (message.channel === channel) handlers.onNotify() })
+  try {
+    await client.connect()
+    await client.query(`listen ${client.escapeIdentifier(channel)}`)
+  } catch (err) {
+    done = true
+    await client.end().catch(() => {})
+    throw err
+  }
+  listening = true
+  return {
+    close: async () => {
+      if (done) return
+      done = true
+      await client.end()
+    },
+  }
+}
+
 /**
  * Opens the database the configuration names: a pg pool for PostgreSQL, or embedded PGlite
  * (in memory without a data dir, else on disk under an exclusive lock).
@@ -45,6 +111,7 @@ export async function openDatabase (target: DatabaseTarget): Promise<Database> {
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {})
     const db = guardDb(drizzlePg({ client: pool, schema }) as unknown as Db)
+    listenerOpeners.set(db, async (channel, handlers) => await listenOnPostgres(target.url, channel, handlers))
     return {
       db,
       kind: 'postgres',
@@ -62,6 +129,11 @@ export async function openDatabase (target: DatabaseTarget): Promise<Database> {
       parsers: { [INT8_OID]: parseInt8 },
     })
     const db = guardDb(drizzlePglite({ client, schema }) as unknown as Db)
+    // In process only, which is all there is: one process owns a PGlite. Never lost while open.
+    listenerOpeners.set(db, async (channel, handlers) => {
+      const unlisten = await client.listen(channel, () => { handlers.onNotify() })
+      return { close: async () => { if (!client.closed) await unlisten() } }
+    })
     return {
       db,
       kind: 'pglite',

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Executor } from '../db/client'
 import { outboxDeliveries, outboxJobs, type OutboxJobRow } from './outbox.schema'
 
@@ -11,7 +12,17 @@ export interface NewJob {
   runAt: Date
 }
 
-/** Inserts a job; returns false when (topic, dedupeKey) was already enqueued. */
+/** The NOTIFY channel that wakes workers (on every instance) when a job was enqueued. */
+export const OUTBOX_CHANNEL = 'yima_outbox'
+
+/** Transactions that have notified already (PostgreSQL would fold the repeats into one anyway). */
+const notified = new WeakSet<Executor>()
+
+/**
+ * Inserts a job and NOTIFYs `OUTBOX_CHANNEL` in the same transaction, so listening workers wake when
+ * it commits (PostgreSQL delivers notifications on commit only, and drops them on rollback). Returns
+ * false when (topic, dedupeKey) was already enqueued.
+ */
 export async function insertJob (exec: Executor, job: NewJob): Promise<boolean> {
   const rows = await exec.insert(outboxJobs).values({
     id: job.id,
@@ -23,7 +34,16 @@ export async function insertJob (exec: Executor, job: NewJob): Promise<boolean> 
     createdAt: job.runAt,
     updatedAt: job.runAt,
   }).onConflictDoNothing().returning({ id: outboxJobs.id })
-  return rows.length === 1
+  if (rows.length !== 1) return false
+  // Once per transaction saves a round trip per further job. Keyed by the transaction object: a
+  // savepoint (nested transaction) is one of its own, so if it rolls back, taking its notification
+  // with it, the parent's next enqueue still notifies. Outside a transaction each insert commits
+  // by itself and notifies for itself.
+  if (!notified.has(exec)) {
+    await exec.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+    if (exec instanceof PgTransaction) notified.add(exec)
+  }
+  return true
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Db, Executor } from '../db/client'
 import type { Logger } from '../logger'
 import { claimDueJobs, finishAttempt, insertJob, requeueJob } from './outbox.repo'
 import type { OutboxJobRow } from './outbox.schema'
+import { OutboxWake } from './outbox.wake'
 import { DEFAULT_MAX_ATTEMPTS, PermanentJobError, retryDelayMs, type JobHandler, type JobHandlers } from './outbox.types'
 
 export interface EnqueueInput {
@@ -50,6 +51,7 @@ export interface OutboxWorkerOptions {
   logger: Logger
   handlers: JobHandlers
   batchSize: number
+  /** The safety net: how long to sleep between claims when no notification wakes the worker earlier. */
   pollMs: number
   /** Default handler time limit; a job's lease is twice its handler's limit, so a live worker never loses it. */
   timeoutMs?: number
@@ -59,13 +61,18 @@ export interface OutboxWorkerOptions {
 /**
  * Drains the outbox: claims due jobs with `FOR UPDATE SKIP LOCKED`, runs each topic's handler
  * outside any transaction, and records every attempt. Several workers (and server instances)
- * may run against one database.
+ * may run against one database. While started it LISTENs for the notification every enqueue
+ * commits, and claims at once when one arrives; otherwise it claims every `pollMs`.
  */
 export class OutboxWorker {
   readonly workerId: string
   #running = false
   #loop: Promise<void> | undefined
-  #wake: (() => void) | undefined
+  #listen: OutboxWake | undefined
+  /** Ends the current sleep early; undefined while not sleeping. */
+  #interrupt: (() => void) | undefined
+  /** A notification came while claiming or running: claim again before sleeping. */
+  #woken = false
   readonly #timeoutMs: number
 
   constructor (private readonly o: OutboxWorkerOptions) {
@@ -76,14 +83,23 @@ export class OutboxWorker {
   start (): void {
     if (this.#running) return
     this.#running = true
+    this.#listen = new OutboxWake({ db: this.o.db, logger: this.o.logger, pollMs: this.o.pollMs, wake: () => { this.#wake() } })
+    this.#listen.open()
     this.#loop = this.#run()
   }
 
-  /** Stops claiming and waits for the jobs in hand to finish. */
+  /** Stops claiming, closes the listening connection and waits for the jobs in hand to finish. */
   async stop (): Promise<void> {
     this.#running = false
-    this.#wake?.()
-    await this.#loop
+    this.#interrupt?.()
+    const listen = this.#listen
+    this.#listen = undefined
+    await Promise.all([this.#loop, listen?.close()])
+  }
+
+  /** Whether notifications currently wake this worker (false before `start`, and while reconnecting). */
+  get listening (): boolean {
+    return this.#listen?.listening ?? false
   }
 
   /** Claims and runs one batch; returns how many jobs it ran. */
@@ -98,19 +114,28 @@ export class OutboxWorker {
     return jobs.length
   }
 
+  #wake (): void {
+    this.#woken = true
+    this.#interrupt?.()
+  }
+
   async #run (): Promise<void> {
     while (this.#running) {
+      this.#woken = false
       let ran = 0
       try {
         ran = await this.runOnce()
       } catch (err) {
         this.o.logger.error({ err }, 'outbox: claiming jobs failed')
       }
-      if (ran < this.o.batchSize && this.#running) {
+      // A notification during the claim may be for a job that committed after the claim's query
+      // ran; sleeping now would leave it until the next poll.
+      if (ran < this.o.batchSize && !this.#woken && this.#running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.o.pollMs)
-          this.#wake = () => { clearTimeout(timer); resolve() }
+          this.#interrupt = () => { clearTimeout(timer); resolve() }
         })
+        this.#interrupt = undefined
       }
     }
   }
