@@ -107,7 +107,10 @@ async function listenOnPostgres (url: string, channel: string, handlers: ListenH
  */
 export async function openDatabase (target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax ?? 10 })
+    // A database host that stops answering (a dead network path, a failover in progress) would
+    // otherwise leave a new connection waiting for the kernel's TCP timeout, minutes, and every
+    // request, /readyz and /metrics with it: give up after 5 s and let the caller answer 503.
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax ?? 10, connectionTimeoutMillis: 5_000 })
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {})
     const db = guardDb(drizzlePg({ client: pool, schema }) as unknown as Db)

@@ -29,13 +29,29 @@ export interface DatabaseReadiness {
   error?: unknown
 }
 
+/** Under the usual probe timeouts (5–10 s), so the answer is a 503, not a timed-out probe. */
+const READINESS_TIMEOUT_MS = 3_000
+
 /** The database part of `/readyz`, shared with `npm run doctor`: it answers, and every shipped migration is applied. */
-export async function databaseReadiness (database: Database): Promise<DatabaseReadiness> {
+export async function databaseReadiness (database: Database, timeoutMs = READINESS_TIMEOUT_MS): Promise<DatabaseReadiness> {
+  let timer: NodeJS.Timeout | undefined
+  // A database that accepts connections but does not answer (locks, a stalled disk) must make
+  // /readyz say so in time for the balancer's probe, not hang until the probe gives up.
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`the database did not answer within ${timeoutMs} ms`)) }, timeoutMs)
+  })
   try {
-    await database.ping()
-    return { database: 'ok', migrations: await migrationsApplied(database) ? 'ok' : 'pending' }
+    return await Promise.race([
+      (async (): Promise<DatabaseReadiness> => {
+        await database.ping()
+        return { database: 'ok', migrations: await migrationsApplied(database) ? 'ok' : 'pending' }
+      })(),
+      late,
+    ])
   } catch (error) {
     return { database: 'unreachable', migrations: 'unknown', error }
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { openDatabase } from '../../src/db/client'
@@ -11,6 +12,23 @@ import { withDatabaseName } from '../helpers/postgres'
 const database = useTestDatabase()
 
 describe('database layer', () => {
+  it('gives up connecting to a PostgreSQL host that accepts but never answers, instead of hanging', async () => {
+    // A TCP peer that takes the connection and says nothing: a stalled server or a half-dead path.
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => { sockets.push(socket) })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const database = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/nothing`, poolMax: 1 })
+    try {
+      const started = Date.now()
+      await expect(database.ping()).rejects.toThrow(/timeout/i)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      await database.close()
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
   it('reports every shipped migration as applied, and re-running them changes nothing', async () => {
     const d = database.get()
     expect(await migrationsApplied(d)).toBe(true)

@@ -39,6 +39,13 @@ describe('HTTP core', () => {
     const down = { ...database.get(), ping: async () => { throw new Error('ECONNREFUSED') } }
     const r2 = await request(testApp(down).app.callback()).get('/readyz').expect(503)
     expect(r2.body).toMatchObject({ status: 'not_ready', checks: { database: 'unreachable' } })
+
+    // A database that never answers: not ready within the readiness bound, before a probe gives up.
+    const hung = { ...database.get(), ping: async () => { await new Promise(() => {}) } }
+    const started = Date.now()
+    const r3 = await request(testApp(hung).app.callback()).get('/readyz').expect(503)
+    expect(r3.body).toMatchObject({ status: 'not_ready', checks: { database: 'unreachable' } })
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 
   it('turns malformed JSON into 400 invalid_json, never 500', async () => {
