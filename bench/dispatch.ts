@@ -106,7 +106,7 @@ async function dispatch (database: Database, table: Table): Promise<void> {
     if ([...messageMs, ...printMs].some((x) => !Number.isFinite(x))) throw new Error('a message or receipt matches no payment')
 
     const floor = await directCalls(world, openid, printer.sn)
-    const name = `(outbox poll ${config.outbox.pollMs} ms, batch ${config.outbox.batchSize}; baseline: the call made directly)`
+    const name = `(outbox woken by NOTIFY, poll ${config.outbox.pollMs} ms as fallback, ${config.outbox.batchSize} slots; baseline: the call made directly)`
     table.add(`payment → clerk template message ${name}: p50`, quantile(messageMs, 0.5), quantile(floor.template, 0.5), 'ms')
     table.add('payment → clerk template message: p99', quantile(messageMs, 0.99), quantile(floor.template, 0.99), 'ms')
     table.add('payment → cloud printer job (Feie) received: p50', quantile(printMs, 0.5), quantile(floor.print, 0.5), 'ms')

@@ -66,7 +66,7 @@ export const EnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted.'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('How long SIGTERM waits for requests in flight before closing.'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500).describe('How often the outbox worker looks for due jobs.'),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20).describe('Jobs the outbox worker claims at a time.'),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20).describe('Jobs one outbox worker runs at once; a slot that frees up is filled at once.'),
   H5_DIST_DIR: z.string().min(1).optional().describe('Directory of the built H5 app served at `/`. Unset: `h5/dist/h5` in the checkout.'),
   SECRETS_KEY: base64Key.optional()
     .describe('AES-256-GCM key sealing the secrets stored in the database (channel keys, certificates, tokens): 32 random bytes, base64 (`openssl rand -base64 32`).'),

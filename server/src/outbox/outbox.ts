@@ -62,7 +62,9 @@ export interface OutboxWorkerOptions {
  * Drains the outbox: claims due jobs with `FOR UPDATE SKIP LOCKED`, runs each topic's handler
  * outside any transaction, and records every attempt. Several workers (and server instances)
  * may run against one database. While started it LISTENs for the notification every enqueue
- * commits, and claims at once when one arrives; otherwise it claims every `pollMs`.
+ * commits, and claims at once when one arrives; otherwise it claims every `pollMs`. Up to
+ * `batchSize` jobs run at once, and a slot that frees up is filled without waiting for the others:
+ * a clerk's payment message does not queue behind an integrator's callback that takes 10 s.
  */
 export class OutboxWorker {
   readonly workerId: string
@@ -73,6 +75,10 @@ export class OutboxWorker {
   #interrupt: (() => void) | undefined
   /** A notification came while claiming or running: claim again before sleeping. */
   #woken = false
+  /** The jobs running now (at most `batchSize`). */
+  readonly #inFlight = new Set<Promise<void>>()
+  /** More jobs may be due than there were free slots: a job that finishes claims again. */
+  #backlog = false
   readonly #timeoutMs: number
 
   constructor (private readonly o: OutboxWorkerOptions) {
@@ -102,35 +108,40 @@ export class OutboxWorker {
     return this.#listen?.listening ?? false
   }
 
-  /** Claims and runs one batch; returns how many jobs it ran. */
+  /** Claims and runs one batch, waiting for all of it (tests and tools; `start` runs them continuously); returns how many jobs it ran. */
   async runOnce (): Promise<number> {
-    const now = this.o.clock.now()
-    // Each job is held for twice its own handler's limit, not the longest of any topic's: a job
-    // of a worker that died is due again that soon (a callback after 30 s, not a sync's 20 min).
-    const leaseUntil = Object.fromEntries(Object.entries(this.o.handlers).map(([topic, handler]) =>
-      [topic, new Date(now.getTime() + 2 * (handler.timeoutMs ?? this.#timeoutMs))]))
-    const jobs = await claimDueJobs(this.o.db, { worker: this.workerId, now, leaseUntil, limit: this.o.batchSize })
+    const jobs = await this.#claim(this.o.batchSize)
     await Promise.all(jobs.map(async (job) => { await this.#runJob(job) }))
     return jobs.length
   }
 
   #wake (): void {
     this.#woken = true
+    // With every slot taken the claim waits for a job to finish (see #start).
+    if (this.#inFlight.size >= this.o.batchSize) this.#backlog = true
     this.#interrupt?.()
   }
 
   async #run (): Promise<void> {
     while (this.#running) {
       this.#woken = false
-      let ran = 0
-      try {
-        ran = await this.runOnce()
-      } catch (err) {
-        this.o.logger.error({ err }, 'outbox: claiming jobs failed')
+      const free = this.o.batchSize - this.#inFlight.size
+      let claimed = 0
+      if (free > 0) {
+        try {
+          const jobs = await this.#claim(free)
+          claimed = jobs.length
+          this.#backlog = claimed === free
+          for (const job of jobs) this.#start(job)
+        } catch (err) {
+          this.o.logger.error({ err }, 'outbox: claiming jobs failed')
+        }
       }
-      // A notification during the claim may be for a job that committed after the claim's query
-      // ran; sleeping now would leave it until the next poll.
-      if (ran < this.o.batchSize && !this.#woken && this.#running) {
+      // Every free slot filled: more may be due, claim again at once (with no slot left, the next
+      // turn sleeps until a job finishes). A notification during the claim may be for a job that
+      // committed after the claim's query ran; sleeping now would leave it until the next poll.
+      const more = free > 0 && (claimed === free || this.#woken)
+      if (!more && this.#running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.o.pollMs)
           this.#interrupt = () => { clearTimeout(timer); resolve() }
@@ -138,6 +149,25 @@ export class OutboxWorker {
         this.#interrupt = undefined
       }
     }
+    await Promise.all(this.#inFlight)
+  }
+
+  /** Runs a claimed job in a slot of its own; when it ends, claims again if jobs were left waiting. */
+  #start (job: OutboxJobRow): void {
+    const run: Promise<void> = this.#runJob(job).finally(() => {
+      this.#inFlight.delete(run)
+      if (this.#backlog) this.#interrupt?.()
+    })
+    this.#inFlight.add(run)
+  }
+
+  async #claim (limit: number): Promise<OutboxJobRow[]> {
+    const now = this.o.clock.now()
+    // Each job is held for twice its own handler's limit, not the longest of any topic's: a job
+    // of a worker that died is due again that soon (a callback after 30 s, not a sync's 20 min).
+    const leaseUntil = Object.fromEntries(Object.entries(this.o.handlers).map(([topic, handler]) =>
+      [topic, new Date(now.getTime() + 2 * (handler.timeoutMs ?? this.#timeoutMs))]))
+    return await claimDueJobs(this.o.db, { worker: this.workerId, now, leaseUntil, limit })
   }
 
   async #runJob (job: OutboxJobRow): Promise<void> {

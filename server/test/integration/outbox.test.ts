@@ -9,7 +9,7 @@ const database = useTestDatabase()
 const logger = pino({ level: 'silent' })
 const newId = createIdGenerator()
 
-function setup (handlers: JobHandlers, o: { workerId?: string, batchSize?: number, timeoutMs?: number, clock?: ManualClock } = {}) {
+function setup (handlers: JobHandlers, o: { workerId?: string, batchSize?: number, timeoutMs?: number, clock?: ManualClock, pollMs?: number } = {}) {
   const clock = o.clock ?? new ManualClock()
   const { db } = database.get()
   const outbox = new Outbox({ clock, newId, handlers })
@@ -20,7 +20,7 @@ function setup (handlers: JobHandlers, o: { workerId?: string, batchSize?: numbe
     logger,
     handlers,
     batchSize: o.batchSize ?? 50,
-    pollMs: 10,
+    pollMs: o.pollMs ?? 10,
     timeoutMs: o.timeoutMs ?? 1000,
     workerId: o.workerId ?? 'w1',
   })
@@ -201,5 +201,49 @@ describe('outbox', () => {
     await worker.stop()
     expect(finished).toBe(1)
     expect((await jobs())[0]?.status).toBe('done')
+  })
+
+  it('runs a job enqueued while a slow one is still running, without waiting for it', async () => {
+    let release: () => void = () => {}
+    const slowDone = new Promise<void>((resolve) => { release = resolve })
+    const fastRan: number[] = []
+    const { db, outbox, worker } = setup({
+      'test.slow': { handle: async () => { await slowDone } },
+      'test.fast': { handle: async () => { fastRan.push(Date.now()) } },
+    }, { batchSize: 4, timeoutMs: 10_000 })
+    await outbox.enqueue(db, { topic: 'test.slow', payload: {} })
+    worker.start()
+    try {
+      const until = async (check: () => Promise<boolean>): Promise<void> => {
+        for (let i = 0; i < 400 && !await check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      await until(async () => (await jobs())[0]?.status === 'running')
+      await outbox.enqueue(db, { topic: 'test.fast', payload: {} })
+      await until(async () => fastRan.length > 0)
+      // The integrator's slow callback is still going; the clerk's message went out anyway.
+      expect(fastRan).toHaveLength(1)
+      expect((await jobs()).map((j) => [j.topic, j.status])).toEqual([['test.slow', 'running'], ['test.fast', 'done']])
+    } finally {
+      release()
+      await worker.stop()
+    }
+    expect((await jobs()).every((j) => j.status === 'done')).toBe(true)
+  })
+
+  it('fills a slot as soon as a job ends when more were due than it had slots, not at the next poll', async () => {
+    const { db, outbox, worker } = setup({ 'test.note': { handle: async () => { await new Promise((resolve) => setTimeout(resolve, 20)) } } }, { batchSize: 2, pollMs: 60_000 })
+    await db.transaction(async (tx) => {
+      for (let n = 0; n < 9; n++) await outbox.enqueue(tx, { topic: 'test.note', payload: { n } })
+    })
+    const started = Date.now()
+    worker.start()
+    try {
+      for (let i = 0; i < 400 && !(await jobs()).every((j) => j.status === 'done'); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+      // Nine 20 ms jobs two at a time: well under a second, while the poll is a minute away.
+      expect((await jobs()).every((j) => j.status === 'done')).toBe(true)
+      expect(Date.now() - started).toBeLessThan(5_000)
+    } finally {
+      await worker.stop()
+    }
   })
 })
