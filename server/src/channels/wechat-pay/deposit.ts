@@ -46,7 +46,25 @@ const UNCERTAIN_CODES = new Set(['SYSTEMERROR', 'BANKERROR'])
 const TAKEN_STATES = new Set(['SUCCESS', 'CONSUMED', 'REFUND', 'SETTLING'])
 const MEMO_LIMIT = 1000
 
-const unknown = (reason: string, raw?: unknown): { kind: 'unknown', reason: string, raw?: unknown } => ({ kind: 'unknown', reason, ...(raw === undefined ? {} : { raw }) })
+type Unknown = { kind: 'unknown', reason: string, raw?: unknown }
+const unknown = (reason: string, raw?: unknown): Unknown => ({ kind: 'unknown', reason, ...(raw === undefined ? {} : { raw }) })
+
+/** What a query (orderquery, refundquery) came to: WeChat's fields, or what the answer already settles. */
+type QueryAnswer = { kind: 'ok', data: Fields } | { kind: 'failed', code: string, message: string, raw: Fields } | Unknown
+
+/**
+ * A query's answer as the operations that only read take it: only "no such order / refund"
+ * (`notExist`: ORDERNOTEXIST, REFUNDNOTEXIST) settles anything; other refusals, a return_code FAIL
+ * and no answer say nothing about the deposit.
+ */
+function readQueryAnswer (a: V2Answer, notExist: string, query: string): QueryAnswer {
+  switch (a.kind) {
+    case 'ok': return a
+    case 'refused': return a.code === notExist ? { kind: 'failed', code: a.code, message: a.message, raw: a.data } : unknown(`${query} refused: ${a.code} ${a.message}`, a.data)
+    case 'rejected': return unknown(`${query} not taken: ${a.message}`, a.data)
+    case 'unknown': return a
+  }
+}
 
 function wechat (c: ChannelCredentials): WechatCredentials {
   if (c.channel !== 'wechat_pay') throw new TypeError(`the wechat_pay deposit adapter was given ${c.channel} credentials`)
@@ -164,8 +182,8 @@ export function createWechatDepositAdapter (o: WechatDepositAdapterOptions): Dep
   }
 
   /** orderquery for the freeze: by transaction_id when we have it, else out_trade_no. */
-  async function orderquery (c: WechatCredentials, key: string, by: { outFreezeNo: string, channelFreezeId?: string }): Promise<V2Answer> {
-    return await send(c, key, 'orderquery', by.channelFreezeId === undefined ? { out_trade_no: by.outFreezeNo } : { transaction_id: by.channelFreezeId })
+  async function orderquery (c: WechatCredentials, key: string, by: { outFreezeNo: string, channelFreezeId?: string }): Promise<QueryAnswer> {
+    return readQueryAnswer(await send(c, key, 'orderquery', by.channelFreezeId === undefined ? { out_trade_no: by.outFreezeNo } : { transaction_id: by.channelFreezeId }), 'ORDERNOTEXIST', 'query')
   }
 
   async function queryFreeze (outFreezeNo: string, cred: ChannelCredentials): Promise<FreezeOutcome> {
@@ -173,13 +191,7 @@ export function createWechatDepositAdapter (o: WechatDepositAdapterOptions): Dep
     const key = keyOf(c)
     if (key === undefined) return keyMissing
     const a = await orderquery(c, key, { outFreezeNo })
-    switch (a.kind) {
-      case 'ok': break
-      // Only "no such order" settles anything; other refusals say nothing about the deposit.
-      case 'refused': return a.code === 'ORDERNOTEXIST' ? { kind: 'failed', code: a.code, message: a.message, raw: a.data } : unknown(`query refused: ${a.code} ${a.message}`, a.data)
-      case 'rejected': return unknown(`query not taken: ${a.message}`, a.data)
-      case 'unknown': return a
-    }
+    if (a.kind !== 'ok') return a
     const state = a.data.trade_state ?? ''
     // The freeze happened even if the deposit has since been consumed; raw says which.
     if (TAKEN_STATES.has(state)) return frozen(a.data, outFreezeNo)
@@ -210,12 +222,7 @@ export function createWechatDepositAdapter (o: WechatDepositAdapterOptions): Dep
     const key = keyOf(c)
     if (key === undefined) return keyMissing
     const a = await orderquery(c, key, { outFreezeNo: i.outFreezeNo, channelFreezeId: i.channelFreezeId })
-    switch (a.kind) {
-      case 'ok': break
-      case 'refused': return a.code === 'ORDERNOTEXIST' ? { kind: 'failed', code: a.code, message: a.message, raw: a.data } : unknown(`query refused: ${a.code} ${a.message}`, a.data)
-      case 'rejected': return unknown(`query not taken: ${a.message}`, a.data)
-      case 'unknown': return a
-    }
+    if (a.kind !== 'ok') return a
     const d = a.data
     if (d.transaction_id !== undefined && d.transaction_id !== i.channelFreezeId) return unknown(`answer names transaction_id ${d.transaction_id}, not ${i.channelFreezeId}`, d)
     const state = d.trade_state ?? ''
@@ -244,12 +251,7 @@ export function createWechatDepositAdapter (o: WechatDepositAdapterOptions): Dep
     const key = keyOf(c)
     if (key === undefined) return keyMissing
     const a = await orderquery(c, key, { outFreezeNo: i.outFreezeNo, channelFreezeId: i.channelFreezeId })
-    switch (a.kind) {
-      case 'ok': break
-      case 'refused': return a.code === 'ORDERNOTEXIST' ? { kind: 'failed', code: a.code, message: a.message, raw: a.data } : unknown(`query refused: ${a.code} ${a.message}`, a.data)
-      case 'rejected': return unknown(`query not taken: ${a.message}`, a.data)
-      case 'unknown': return a
-    }
+    if (a.kind !== 'ok') return a
     const d = a.data
     if (d.transaction_id !== undefined && d.transaction_id !== i.channelFreezeId) return unknown(`answer names transaction_id ${d.transaction_id}, not ${i.channelFreezeId}`, d)
     const consumed = amountOf(d.consume_fee)
@@ -437,13 +439,8 @@ export function createWechatDepositAdapter (o: WechatDepositAdapterOptions): Dep
       const c = wechat(cred)
       const key = keyOf(c)
       if (key === undefined) return keyMissing
-      const a = await send(c, key, 'refundquery', { transaction_id: i.channelFreezeId, out_refund_no: i.outRefundNo })
-      switch (a.kind) {
-        case 'ok': return refundFrom(a.data, i)
-        case 'refused': return a.code === 'REFUNDNOTEXIST' ? { kind: 'failed', code: a.code, message: a.message, raw: a.data } : unknown(`refund query refused: ${a.code} ${a.message}`, a.data)
-        case 'rejected': return unknown(`refund query not taken: ${a.message}`, a.data)
-        case 'unknown': return a
-      }
+      const a = readQueryAnswer(await send(c, key, 'refundquery', { transaction_id: i.channelFreezeId, out_refund_no: i.outRefundNo }), 'REFUNDNOTEXIST', 'refund query')
+      return a.kind === 'ok' ? refundFrom(a.data, i) : a
     },
   }
 }
